@@ -1,0 +1,166 @@
+"""What stands in botocore's modules for the clocks it reads.
+
+Each stand-in consults the switch on every call: off, or with no
+``FAKETIME_REALTIME_FILE``, it is the original; on, it reads the realtime
+file once and answers in the type the original returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any, Callable
+
+import wrapt
+
+from libfaketimefs_botocore import clock
+from libfaketimefs_botocore.switch import SWITCH
+
+_UTC = datetime.timezone.utc
+
+
+def _reading() -> float | None:
+    """The real time when the switch is on and a realtime file is set, else None."""
+    if not SWITCH.on:
+        return None
+    return clock.realtime()
+
+
+class RealtimeFunction(wrapt.FunctionWrapper):  # type: ignore[misc]
+    """A wrapt function wrapper of ours, so that installing twice is a no-op."""
+
+
+def _realtime_function(
+    wrapper: Callable[[Any, Any, tuple[Any, ...], dict[str, Any]], Any],
+) -> Callable[[Any], RealtimeFunction]:
+    return lambda original: RealtimeFunction(original, wrapper)
+
+
+def _remove_tzinfo(remove_tzinfo: bool = True) -> bool:
+    return remove_tzinfo
+
+
+def _current_datetime(
+    wrapped: Callable[..., datetime.datetime],
+    instance: object,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> datetime.datetime:
+    # botocore.compat.get_current_datetime(remove_tzinfo=True): naive UTC for
+    # SigV4, aware UTC for the CRT signers.
+    seconds = _reading()
+    if seconds is None:
+        return wrapped(*args, **kwargs)
+    now = datetime.datetime.fromtimestamp(seconds, _UTC)
+    return now.replace(tzinfo=None) if _remove_tzinfo(*args, **kwargs) else now
+
+
+def _formatdate_arguments(
+    timeval: float | None = None, localtime: bool = False, usegmt: bool = False
+) -> tuple[float | None, bool, bool]:
+    return timeval, localtime, usegmt
+
+
+def _formatdate(
+    wrapped: Callable[..., str],
+    instance: object,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> str:
+    # Only formatdate() without a time reads the clock; botocore also formats
+    # times of its own with it, and those pass through.
+    timeval, localtime, usegmt = _formatdate_arguments(*args, **kwargs)
+    if timeval is None:
+        timeval = _reading()
+    return wrapped(timeval, localtime, usegmt)
+
+
+def _dpop_arguments(
+    private_key: Any, uri: str, uid: str | None = None, ts: int | None = None
+) -> tuple[Any, str, str | None, int | None]:
+    return private_key, uri, uid, ts
+
+
+def _build_dpop_header(
+    wrapped: Callable[..., str],
+    instance: object,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> str:
+    # The login DPoP proof carries "iat": ts or int(time.time()).
+    private_key, uri, uid, ts = _dpop_arguments(*args, **kwargs)
+    if ts is None:
+        seconds = _reading()
+        if seconds is not None:
+            ts = int(seconds)
+    return wrapped(private_key, uri, uid=uid, ts=ts)
+
+
+current_datetime = _realtime_function(_current_datetime)
+formatdate = _realtime_function(_formatdate)
+build_dpop_header = _realtime_function(_build_dpop_header)
+
+
+class RealtimeDatetimeClass(wrapt.CallableObjectProxy):  # type: ignore[misc]
+    """Stands for ``datetime.datetime`` with ``now()`` and ``utcnow()`` on the real time.
+
+    A proxy, not a subclass: botocore builds, parses and ``isinstance``-checks
+    datetimes through the same name, and those must stay plain datetimes.
+    """
+
+    def now(self, tz: datetime.tzinfo | None = None) -> datetime.datetime:
+        seconds = _reading()
+        if seconds is None:
+            return self.__wrapped__.now(tz)  # type: ignore[no-any-return]
+        return self.__wrapped__.fromtimestamp(seconds, tz)  # type: ignore[no-any-return]
+
+    def utcnow(self) -> datetime.datetime:
+        seconds = _reading()
+        if seconds is None:
+            return self.__wrapped__.utcnow()  # type: ignore[no-any-return]
+        now: datetime.datetime = self.__wrapped__.fromtimestamp(seconds, _UTC)
+        return now.replace(tzinfo=None)
+
+    def __instancecheck__(self, instance: object) -> bool:
+        return isinstance(instance, self.__wrapped__)
+
+    def __subclasscheck__(self, subclass: type) -> bool:
+        return issubclass(subclass, self.__wrapped__)
+
+
+class RealtimeDatetimeModule(wrapt.ObjectProxy):  # type: ignore[misc]
+    """Stands for the ``datetime`` module where botocore reads ``datetime.datetime.now()``.
+
+    The module's name is replaced, not a function: ``_local_now`` is bound as
+    a default argument and kept by credentials made before the patch, and its
+    body looks the name up on every call.
+    """
+
+    def __init__(self, wrapped: Any) -> None:
+        super().__init__(wrapped)
+        self._self_datetime = RealtimeDatetimeClass(wrapped.datetime)
+
+    @property
+    def datetime(self) -> RealtimeDatetimeClass:
+        return self._self_datetime
+
+
+class RealtimeTimeModule(wrapt.ObjectProxy):  # type: ignore[misc]
+    """Stands for the ``time`` module in ``botocore.auth`` (SigV2, HmacV1 presigning)."""
+
+    def time(self) -> float:
+        seconds = _reading()
+        return time.time() if seconds is None else seconds
+
+    def gmtime(self, secs: float | None = None) -> time.struct_time:
+        if secs is None:
+            secs = _reading()
+        return time.gmtime(secs)
+
+
+STAND_IN_TYPES = (
+    RealtimeFunction,
+    RealtimeDatetimeClass,
+    RealtimeDatetimeModule,
+    RealtimeTimeModule,
+)

@@ -1,0 +1,174 @@
+"""Where botocore and aiobotocore read the clock, one table per module.
+
+Each module's own binding is wrapped (``from x import f`` copies the name),
+from a post-import hook, so the order of ``import botocore`` and the patch
+does not matter. Two eras: up to botocore 1.40.1 (aiobotocore 2.24.1) the
+signers call ``datetime.datetime.utcnow()`` inline, and only the module's
+``datetime`` name can be replaced; from 1.40.2 they call
+``get_current_datetime()``, imported by name. A module's era is told by
+whether it binds ``get_current_datetime``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Callable
+
+import wrapt
+
+from libfaketimefs_botocore import replacements
+
+
+def _always(module: ModuleType) -> bool:
+    return True
+
+
+def _inline_era(module: ModuleType) -> bool:
+    """botocore <= 1.40.1, aiobotocore < 2.24.2: ``datetime.datetime.utcnow()`` inline."""
+    return not hasattr(module, "get_current_datetime")
+
+
+@dataclass(frozen=True)
+class WrapPoint:
+    module: str
+    name: str
+    reads: str
+    replacement: Callable[[Any], object]
+    applies: Callable[[ModuleType], bool] = _always
+
+
+def _inline(module: str, reads: str) -> WrapPoint:
+    return WrapPoint(module, "datetime", reads, replacements.RealtimeDatetimeModule, _inline_era)
+
+
+def _named(module: str, reads: str) -> WrapPoint:
+    return WrapPoint(module, "get_current_datetime", reads, replacements.current_datetime)
+
+
+AUTH = (
+    _inline("botocore.auth", "SigV4, S3, S3 Express and POST signing time: datetime.utcnow()"),
+    _named("botocore.auth", "SigV4, S3, S3 Express and POST signing time: get_current_datetime()"),
+    WrapPoint(
+        "botocore.auth",
+        "time",
+        "SigV2 Timestamp: time.gmtime(); HmacV1 presigned Expires: time.time()",
+        replacements.RealtimeTimeModule,
+    ),
+    WrapPoint(
+        "botocore.auth", "formatdate", "SigV3 and HmacV1 Date: formatdate()", replacements.formatdate
+    ),
+)
+
+CRT_AUTH = (
+    _inline("botocore.crt.auth", "CRT SigV4 and SigV4a signing time: datetime.utcnow()"),
+    _named("botocore.crt.auth", "CRT SigV4 and SigV4a signing time: get_current_datetime()"),
+)
+
+SIGNERS = (
+    _inline("botocore.signers", "presigned POST policy expiration: datetime.utcnow()"),
+    _named("botocore.signers", "presigned POST policy expiration: get_current_datetime()"),
+)
+
+CREDENTIALS = (
+    WrapPoint(
+        "botocore.credentials",
+        "datetime",
+        "credential expiry: _local_now() = datetime.datetime.now(tzlocal())",
+        replacements.RealtimeDatetimeModule,
+    ),
+    WrapPoint(
+        "botocore.credentials",
+        "_build_dpop_header",
+        "login DPoP proof iat: time.time()",
+        replacements.build_dpop_header,
+    ),
+)
+
+TOKENS = (
+    WrapPoint(
+        "botocore.tokens",
+        "datetime",
+        "SSO token expiry: _utc_now() = datetime.now(tzutc())",
+        replacements.RealtimeDatetimeClass,
+    ),
+)
+
+UTILS = (
+    _inline("botocore.utils", "IMDS credential expiry: datetime.utcnow()"),
+    _named("botocore.utils", "IMDS credential expiry: get_current_datetime()"),
+)
+
+ENDPOINT = (
+    _inline("botocore.endpoint", "retry ttl: datetime.utcnow()"),
+    _named("botocore.endpoint", "retry ttl: get_current_datetime()"),
+)
+
+AIOBOTOCORE_SIGNERS = (
+    _inline("aiobotocore.signers", "aiobotocore presigned POST expiration: datetime.utcnow()"),
+    _named("aiobotocore.signers", "aiobotocore presigned POST expiration: get_current_datetime()"),
+)
+
+# aiobotocore.credentials and aiobotocore.tokens import botocore's _local_now
+# and _utc_now by name: the functions themselves, whose bodies read the
+# datetime names replaced above, so they need no table of their own.
+TABLES = (AUTH, CRT_AUTH, SIGNERS, CREDENTIALS, TOKENS, UTILS, ENDPOINT, AIOBOTOCORE_SIGNERS)
+
+WRAP_POINTS = tuple(point for table in TABLES for point in table)
+
+_MODULES = tuple(dict.fromkeys(point.module for point in WRAP_POINTS))
+
+_install_lock = threading.Lock()
+_hooks_registered = False
+
+
+def install() -> None:
+    """Register the post-import hooks that wrap every point. Idempotent and cheap."""
+    global _hooks_registered
+    if _hooks_registered:
+        return
+    with _install_lock:
+        if _hooks_registered:
+            return
+        for name in _MODULES:
+            # Runs at once for a module already imported, else on its import.
+            wrapt.register_post_import_hook(_wrap_module, name)
+        _hooks_registered = True
+
+
+def _wrap_module(module: ModuleType) -> None:
+    for point in WRAP_POINTS:
+        if point.module != module.__name__ or not hasattr(module, point.name):
+            continue
+        if _is_wrapped(getattr(module, point.name)) or not point.applies(module):
+            continue
+        wrapt.wrap_object(module, point.name, point.replacement)
+
+
+def _is_wrapped(value: object) -> bool:
+    return isinstance(value, replacements.STAND_IN_TYPES)
+
+
+@dataclass(frozen=True)
+class PointStatus:
+    point: WrapPoint
+    status: str  # "wrapped", "not wrapped", "not imported", "not in this release"
+
+
+def statuses() -> list[PointStatus]:
+    """What each wrap point looks like in this process, for ``check``."""
+    result = []
+    for point in WRAP_POINTS:
+        module = sys.modules.get(point.module)
+        if module is None:
+            status = "not imported"
+        elif not hasattr(module, point.name) or not point.applies(module):
+            status = "not in this release"
+        elif _is_wrapped(getattr(module, point.name)):
+            status = "wrapped"
+        else:
+            status = "not wrapped"
+        result.append(PointStatus(point, status))
+    return result

@@ -1,0 +1,42 @@
+"""Fixtures: the real libfaketimefs mount and the verifying local endpoint."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness.endpoint import Endpoint
+from tests.harness.faketime import Mount
+
+
+@pytest.fixture(scope="session")
+def mount() -> Iterator[Mount]:
+    with tempfile.TemporaryDirectory(prefix="libfaketimefs-") as directory:
+        fs = Mount(Path(directory) / "mnt")
+        fs.start()
+        try:
+            yield fs
+        finally:
+            fs.stop()
+
+
+@pytest.fixture
+def faked(mount: Mount) -> Iterator[Mount]:
+    """The mount, leaving the fake time where it found it (real time)."""
+    yield mount
+    mount.jump(0)
+
+
+@pytest.fixture(scope="session")
+def _endpoint() -> Iterator[Endpoint]:
+    with Endpoint() as server:
+        yield server
+
+
+@pytest.fixture
+def endpoint(_endpoint: Endpoint) -> Endpoint:
+    _endpoint.reset()
+    return _endpoint

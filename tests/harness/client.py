@@ -1,0 +1,324 @@
+"""A boto3 program run in a subprocess under libfaketime by the end-to-end tests.
+
+    python client.py SCENARIO '{"endpoint": URL, "patch": "import", ...}'
+
+It prints one JSON document: what each AWS call gave (accepted, or the
+error code the endpoint answered) and the clocks it saw. It must not import
+anything from the tests: it runs in a process of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any, Callable, Iterator
+
+ACCESS_KEY = "AKIDEXAMPLELOCAL0001"
+SECRET_KEY = "local/endpoint/secret/key/EXAMPLEKEY00"
+OPTIONS: dict[str, Any] = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+ENDPOINT = OPTIONS.get("endpoint", "")
+
+
+def realtime() -> float:
+    with open(os.environ["FAKETIME_REALTIME_FILE"]) as file:
+        return float(file.read())
+
+
+def error_code(error: BaseException) -> str:
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", type(error).__name__))
+    if isinstance(error, urllib.error.HTTPError):
+        body = error.read().decode(errors="replace")
+        start, end = body.find("<Code>"), body.find("</Code>")
+        return body[start + 6 : end] if start >= 0 else f"HTTP {error.code}"
+    return f"{type(error).__name__}: {error}"
+
+
+def attempt(call: Callable[[], Any]) -> dict[str, Any]:
+    try:
+        call()
+    except Exception as error:  # noqa: BLE001 - reported to the test
+        return {"ok": False, "code": error_code(error)}
+    return {"ok": True, "code": ""}
+
+
+def client(service: str, signature_version: str | None = None, **config: Any) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service,
+        endpoint_url=ENDPOINT,
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        config=Config(
+            signature_version=signature_version,
+            retries={"total_max_attempts": 1},
+            s3={"addressing_style": "path"},
+            **config,
+        ),
+    )
+
+
+def fetch(url: str) -> None:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        response.read()
+
+
+def post_form(post: dict[str, Any]) -> None:
+    boundary = uuid.uuid4().hex
+    lines: list[bytes] = []
+    for name, value in [*post["fields"].items(), ("file", "hello")]:
+        disposition = f'form-data; name="{name}"'
+        if name == "file":
+            disposition += '; filename="hello.txt"'
+        lines += [
+            f"--{boundary}".encode(),
+            f"Content-Disposition: {disposition}".encode(),
+            b"",
+            str(value).encode(),
+        ]
+    lines += [f"--{boundary}--".encode(), b""]
+    request = urllib.request.Request(
+        post["url"],
+        data=b"\r\n".join(lines),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+
+
+def s3_put_get(signature_version: str | None) -> None:
+    s3 = client("s3", signature_version)
+    s3.put_object(Bucket="bucket", Key="key.txt", Body=b"hello")
+    s3.get_object(Bucket="bucket", Key="key.txt")["Body"].read()
+
+
+SCHEMES: dict[str, Callable[[], None]] = {
+    "v4": lambda: client("sts").get_caller_identity(),
+    "v4-query": lambda: fetch(
+        client("sts").generate_presigned_url("get_caller_identity", HttpMethod="GET")
+    ),
+    "s3v4": lambda: s3_put_get("s3v4"),
+    "s3v4-query": lambda: fetch(
+        client("s3", "s3v4").generate_presigned_url(
+            "get_object", Params={"Bucket": "bucket", "Key": "key.txt"}, ExpiresIn=3600
+        )
+    ),
+    "s3v4-post": lambda: post_form(
+        client("s3", "s3v4").generate_presigned_post("bucket", "key.txt", ExpiresIn=3600)
+    ),
+    "v2": lambda: client("sts", "v2").get_caller_identity(),
+    "v3": lambda: client("sts", "v3").get_caller_identity(),
+    "hmacv1": lambda: s3_put_get("s3"),
+    "hmacv1-query": lambda: fetch(
+        client("s3", "s3").generate_presigned_url(
+            "get_object", Params={"Bucket": "bucket", "Key": "key.txt"}, ExpiresIn=3600
+        )
+    ),
+    "hmacv1-post": lambda: post_form(
+        client("s3", "s3").generate_presigned_post("bucket", "key.txt", ExpiresIn=3600)
+    ),
+    "v4a": lambda: client("sts", "v4a").get_caller_identity(),
+}
+
+
+@contextlib.contextmanager
+def patched(mode: str) -> Iterator[None]:
+    """Turn the library on the way the test asks, around the block."""
+    if mode == "none":
+        yield
+    elif mode == "import":
+        import libfaketimefs_botocore.patch  # noqa: F401
+
+        yield
+    elif mode == "call":
+        import libfaketimefs_botocore
+
+        libfaketimefs_botocore.patch_botocore()
+        yield
+    elif mode == "context":
+        import libfaketimefs_botocore
+
+        with libfaketimefs_botocore.realtime_signing():
+            yield
+    else:
+        raise ValueError(mode)
+
+
+def clocks() -> dict[str, float]:
+    return {"fake": time.time(), "real": realtime()}
+
+
+def scenario_schemes() -> dict[str, Any]:
+    import botocore
+    import botocore.auth
+    import botocore.compat
+
+    results = {}
+    with patched(OPTIONS["patch"]):
+        for name in OPTIONS["schemes"]:
+            results[name] = attempt(SCHEMES[name])
+    return {
+        "results": results,
+        "clocks": clocks(),
+        "botocore": botocore.__version__,
+        "crt": bool(botocore.compat.HAS_CRT),
+        "v4_signer": botocore.auth.AUTH_TYPE_MAPS["v4"].__name__,
+    }
+
+
+def scenario_order() -> dict[str, Any]:
+    """Import botocore, turn the patch on, create a client and sign, in the order given."""
+    state: dict[str, Any] = {}
+    steps = {
+        "import": lambda: __import__("botocore.session"),
+        "patch-import": lambda: __import__("libfaketimefs_botocore.patch"),
+        "patch-call": lambda: __import__("libfaketimefs_botocore").patch_botocore(),
+        "client": lambda: state.update(sts=client("sts"), s3=client("s3", "s3v4")),
+        "sign": lambda: state.update(
+            call=attempt(lambda: state["sts"].get_caller_identity()),
+            presigned=attempt(
+                lambda: fetch(
+                    state["s3"].generate_presigned_url(
+                        "get_object", Params={"Bucket": "b", "Key": "k"}
+                    )
+                )
+            ),
+        ),
+    }
+    for step in OPTIONS["steps"]:
+        steps[step]()
+    return {"call": state["call"], "presigned": state["presigned"], "clocks": clocks()}
+
+
+def scenario_refreshable() -> dict[str, Any]:
+    """Temporary credentials from AssumeRole that expire in real time."""
+    import botocore.session
+    from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
+
+    with patched(OPTIONS["patch"]):
+        session = botocore.session.get_session()
+        source = botocore.credentials.Credentials(ACCESS_KEY, SECRET_KEY)
+
+        def create_client(service: str, **kwargs: Any) -> Any:
+            kwargs.pop("endpoint_url", None)
+            return session.create_client(service, endpoint_url=ENDPOINT, **kwargs)
+
+        fetcher = AssumeRoleCredentialFetcher(
+            client_creator=create_client,
+            source_credentials=source,
+            role_arn="arn:aws:iam::123456789012:role/r",
+            extra_args={"RoleSessionName": "s"},
+        )
+        credentials = DeferredRefreshableCredentials(
+            refresh_using=fetcher.fetch_credentials, method="assume-role"
+        )
+        session._credentials = credentials
+        sts = session.create_client("sts", endpoint_url=ENDPOINT, region_name="us-east-1")
+        results = [attempt(sts.get_caller_identity) for _ in range(OPTIONS.get("calls", 5))]
+    return {"results": results, "clocks": clocks()}
+
+
+def scenario_imds() -> dict[str, Any]:
+    """An instance-profile client: credentials from a local IMDS endpoint."""
+    with patched(OPTIONS["patch"]):
+        import botocore.session
+
+        session = botocore.session.get_session()
+        sts = session.create_client("sts", endpoint_url=ENDPOINT, region_name="us-east-1")
+        results = [attempt(sts.get_caller_identity) for _ in range(OPTIONS.get("calls", 5))]
+        method = session.get_credentials().method
+    return {"results": results, "method": method, "clocks": clocks()}
+
+
+def scenario_threads() -> dict[str, Any]:
+    """16 threads entering and leaving realtime_signing while they sign."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    import libfaketimefs_botocore
+    from libfaketimefs_botocore.switch import SWITCH
+
+    credentials = Credentials(ACCESS_KEY, SECRET_KEY)
+    inside: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(16)
+
+    def work() -> None:
+        barrier.wait()
+        for _ in range(OPTIONS.get("rounds", 50)):
+            with libfaketimefs_botocore.realtime_signing():
+                request = AWSRequest(method="GET", url="https://sts.amazonaws.com/")
+                SigV4Auth(credentials, "sts", "us-east-1").add_auth(request)
+                with lock:
+                    inside.append(request.headers["X-Amz-Date"])
+
+    threads = [threading.Thread(target=work) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = AWSRequest(method="GET", url="https://sts.amazonaws.com/")
+    SigV4Auth(credentials, "sts", "us-east-1").add_auth(after)
+    return {
+        "inside": inside,
+        "after": after.headers["X-Amz-Date"],
+        "switch_on": SWITCH.on,
+        "count": SWITCH.count,
+        "clocks": clocks(),
+    }
+
+
+def scenario_aio() -> dict[str, Any]:
+    """aiobotocore: a signed call, a presigned URL and a presigned POST."""
+    from aiobotocore.session import get_session
+
+    async def main() -> dict[str, Any]:
+        session = get_session()
+        results = {}
+        with patched(OPTIONS["patch"]):
+            async with session.create_client(
+                "sts",
+                endpoint_url=ENDPOINT,
+                region_name="us-east-1",
+                aws_access_key_id=ACCESS_KEY,
+                aws_secret_access_key=SECRET_KEY,
+            ) as sts:
+                try:
+                    await sts.get_caller_identity()
+                    results["v4"] = {"ok": True, "code": ""}
+                except Exception as error:  # noqa: BLE001
+                    results["v4"] = {"ok": False, "code": error_code(error)}
+            async with session.create_client(
+                "s3",
+                endpoint_url=ENDPOINT,
+                region_name="us-east-1",
+                aws_access_key_id=ACCESS_KEY,
+                aws_secret_access_key=SECRET_KEY,
+            ) as s3:
+                post = await s3.generate_presigned_post("bucket", "key.txt", ExpiresIn=3600)
+                url = await s3.generate_presigned_url(
+                    "get_object", Params={"Bucket": "bucket", "Key": "key.txt"}
+                )
+        results["s3v4-post"] = attempt(lambda: post_form(post))
+        results["s3v4-query"] = attempt(lambda: fetch(url))
+        return results
+
+    return {"results": asyncio.run(main()), "clocks": clocks()}
+
+
+if __name__ == "__main__":
+    print(json.dumps(globals()["scenario_" + sys.argv[1].replace("-", "_")]()))

@@ -1,0 +1,529 @@
+"""A local stand-in for AWS that checks what AWS checks about time.
+
+It recomputes every signature with botocore's own signer classes and the
+known secrets, and on its own (real) clock rejects a request time stamp more
+than 300 seconds away, an expired presigned URL or POST policy, and expired
+session credentials. It serves just enough of STS, S3 and the EC2 instance
+metadata service for boto3 to parse its answers.
+
+One rule is stricter than AWS: a presigned URL or POST policy may be valid
+for at most seven days (AWS enforces that for SigV4 only), so that one made
+with a clock a year ahead is refused whatever its signature version.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import email.utils
+import hashlib
+import hmac
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from botocore.auth import (
+    HmacV1Auth,
+    S3SigV4Auth,
+    S3SigV4QueryAuth,
+    SigV2Auth,
+    SigV4Auth,
+    SigV4QueryAuth,
+)
+from botocore.awsrequest import AWSRequest
+from botocore.compat import HTTPHeaders
+from botocore.credentials import Credentials
+
+ACCESS_KEY = "AKIDEXAMPLELOCAL0001"
+SECRET_KEY = "local/endpoint/secret/key/EXAMPLEKEY00"
+SKEW_LIMIT = 300
+MAX_PRESIGN = 7 * 24 * 3600
+ROLE_NAME = "local-role"
+
+
+class Rejected(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class Verdict:
+    scheme: str
+    accepted: bool
+    code: str = ""
+    signed_at: float | None = None  # the time the client signed, as the request says
+    received_at: float = 0.0
+
+
+@dataclass
+class Session:
+    secret: str
+    token: str
+    expires: float
+
+
+@dataclass
+class EndpointState:
+    verdicts: list[Verdict] = field(default_factory=list)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    imds_credential_fetches: int = 0
+    imds_lifetime: float = 3600.0
+    assume_role_lifetime: float = 3600.0
+    assume_role_calls: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    counter: itertools.count[int] = field(default_factory=itertools.count)
+
+
+def _amz_time(value: str) -> float:
+    return datetime.datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(
+        tzinfo=datetime.timezone.utc
+    ).timestamp()
+
+
+def _http_date(value: str) -> float:
+    parsed = email.utils.parsedate_to_datetime(value)
+    return parsed.timestamp()
+
+
+def _iso_time(value: str) -> float:
+    return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.timezone.utc
+    ).timestamp()
+
+
+def _iso(seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+
+
+class _HmacV1At(HmacV1Auth):  # type: ignore[misc]
+    """botocore's HmacV1 signer, with the date the request carries instead of a clock read."""
+
+    def __init__(self, credentials: Credentials, date: str) -> None:
+        super().__init__(credentials)
+        self._date = date
+
+    def _get_date(self) -> str:
+        return self._date
+
+
+class Endpoint:
+    def __init__(self) -> None:
+        self.state = EndpointState()
+        handler = type("Handler", (_Handler,), {"endpoint": self})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Endpoint:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def reset(self) -> None:
+        self.state = EndpointState()
+
+    # --- credentials -------------------------------------------------------
+
+    def issue_session(self, lifetime: float) -> tuple[str, Session]:
+        with self.state.lock:
+            number = next(self.state.counter)
+        access_key = f"ASIALOCAL{number:011d}"
+        session = Session(
+            secret=f"session-secret-{number}",
+            token=f"session-token-{number}",
+            expires=time.time() + lifetime,
+        )
+        self.state.sessions[access_key] = session
+        return access_key, session
+
+    def credentials_for(self, access_key: str, token: str | None) -> Credentials:
+        if access_key == ACCESS_KEY:
+            return Credentials(ACCESS_KEY, SECRET_KEY)
+        session = self.state.sessions.get(access_key)
+        if session is None:
+            raise Rejected(403, "InvalidClientTokenId", f"unknown access key {access_key}")
+        if token != session.token:
+            raise Rejected(403, "InvalidToken", "the security token is not the one issued")
+        if time.time() >= session.expires:
+            raise Rejected(403, "ExpiredToken", "The security token included in the request is expired")
+        return Credentials(access_key, session.secret, session.token)
+
+    # --- verification ------------------------------------------------------
+
+    def verify(self, method: str, path: str, headers: Message, body: bytes) -> tuple[str, float | None]:
+        """The scheme and signing time of a valid request; raises Rejected otherwise."""
+        url = f"http://{headers['Host']}{path}"
+        query = dict(parse_qsl(urlsplit(path).query, keep_blank_values=True))
+        auth = headers.get("Authorization", "")
+        content_type = headers.get("Content-Type", "")
+        if auth.startswith("AWS4-HMAC-SHA256 "):
+            return self._sigv4_header(method, url, headers, body, auth)
+        if auth.startswith("AWS4-ECDSA-P256-SHA256 "):
+            return self._sigv4a_header(method, url, headers, body, auth)
+        if auth.startswith("AWS "):
+            return self._hmacv1_header(method, url, headers, auth)
+        if headers.get("X-Amzn-Authorization", "").startswith("AWS3-HTTPS "):
+            return self._sigv3(headers)
+        if query.get("X-Amz-Algorithm") == "AWS4-HMAC-SHA256":
+            return self._sigv4_query(method, url, headers, query)
+        if "Signature" in query and "Expires" in query:
+            return self._hmacv1_query(method, url, headers, query)
+        if content_type.startswith("multipart/form-data"):
+            return self._post_policy(headers, body)
+        params = dict(query)
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            params.update(parse_qsl(body.decode(), keep_blank_values=True))
+        if params.get("SignatureVersion") == "2":
+            return self._sigv2(method, url, params)
+        raise Rejected(403, "MissingAuthenticationToken", "the request is not signed")
+
+    def _check_skew(self, signed_at: float) -> None:
+        skew = signed_at - time.time()
+        if abs(skew) > SKEW_LIMIT:
+            raise Rejected(
+                403,
+                "RequestTimeTooSkewed",
+                f"The difference between the request time and the current time is too large "
+                f"({skew:+.0f} s)",
+            )
+
+    def _check_presigned(self, signed_at: float, expires_at: float) -> None:
+        now = time.time()
+        if signed_at > now + SKEW_LIMIT:
+            raise Rejected(403, "AccessDenied", "Request is not valid yet")
+        if now > expires_at:
+            raise Rejected(403, "AccessDenied", "Request has expired")
+        if expires_at - now > MAX_PRESIGN + SKEW_LIMIT:
+            raise Rejected(403, "AccessDenied", "X-Amz-Expires must be less than a week")
+
+    @staticmethod
+    def _compare(expected: str, given: str) -> None:
+        if not hmac.compare_digest(expected.encode(), given.encode()):
+            raise Rejected(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided",
+            )
+
+    def _sigv4_header(
+        self, method: str, url: str, headers: Message, body: bytes, auth: str
+    ) -> tuple[str, float | None]:
+        match = re.fullmatch(
+            r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request,\s*"
+            r"SignedHeaders=([^,]+),\s*Signature=([0-9a-f]{64})",
+            auth,
+        )
+        if not match:
+            raise Rejected(400, "IncompleteSignature", auth)
+        access_key, _, region, service, signed, signature = match.groups()
+        amz_date = headers.get("X-Amz-Date", "")
+        signed_at = _amz_time(amz_date)
+        credentials = self.credentials_for(access_key, headers.get("X-Amz-Security-Token"))
+        request = AWSRequest(
+            method=method,
+            url=url,
+            headers={name: headers[name] for name in signed.split(";")},
+            data=body,
+        )
+        request.context["timestamp"] = amz_date
+        signer_class = S3SigV4Auth if service in ("s3", "s3express") else SigV4Auth
+        signer = signer_class(credentials, service, region)
+        string_to_sign = signer.string_to_sign(request, signer.canonical_request(request))
+        self._compare(signer.signature(string_to_sign, request), signature)
+        sha = headers.get("X-Amz-Content-SHA256")
+        if sha and not sha.startswith(("UNSIGNED", "STREAMING")):
+            if sha != hashlib.sha256(body).hexdigest():
+                raise Rejected(400, "XAmzContentSHA256Mismatch", "payload hash mismatch")
+        self._check_skew(signed_at)
+        return ("s3v4" if service == "s3" else "v4"), signed_at
+
+    def _sigv4a_header(
+        self, method: str, url: str, headers: Message, body: bytes, auth: str
+    ) -> tuple[str, float | None]:
+        match = re.fullmatch(
+            r"AWS4-ECDSA-P256-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/aws4_request,\s*"
+            r"SignedHeaders=([^,]+),\s*Signature=([0-9a-f]+)",
+            auth,
+        )
+        if not match:
+            raise Rejected(400, "IncompleteSignature", auth)
+        access_key, day, service, signed, signature = match.groups()
+        amz_date = headers.get("X-Amz-Date", "")
+        credentials = self.credentials_for(access_key, headers.get("X-Amz-Security-Token"))
+        request = AWSRequest(
+            method=method,
+            url=url,
+            headers={name: headers[name] for name in signed.split(";")},
+            data=body,
+        )
+        request.context["timestamp"] = amz_date
+        # The canonical request is SigV4's; the string to sign has no region,
+        # and the signature is ECDSA with a key derived from the secret.
+        canonical = SigV4Auth(credentials, service, "*").canonical_request(request)
+        string_to_sign = "\n".join(
+            (
+                "AWS4-ECDSA-P256-SHA256",
+                amz_date,
+                f"{day}/{service}/aws4_request",
+                hashlib.sha256(canonical.encode()).hexdigest(),
+            )
+        )
+        from tests.harness.sigv4a import verify_sigv4a
+
+        if not verify_sigv4a(credentials, string_to_sign, bytes.fromhex(signature)):
+            self._compare("x", "y")
+        signed_at = _amz_time(amz_date)
+        self._check_skew(signed_at)
+        return "v4a", signed_at
+
+    def _sigv4_query(
+        self, method: str, url: str, headers: Message, query: dict[str, str]
+    ) -> tuple[str, float | None]:
+        access_key, _, region, service, _ = query["X-Amz-Credential"].split("/")
+        credentials = self.credentials_for(access_key, query.get("X-Amz-Security-Token"))
+        parts = urlsplit(url)
+        unsigned_query = "&".join(
+            pair for pair in parts.query.split("&") if not pair.startswith("X-Amz-Signature=")
+        )
+        request = AWSRequest(
+            method=method,
+            url=parts._replace(query=unsigned_query).geturl(),
+            headers={name: headers[name] for name in query["X-Amz-SignedHeaders"].split(";")},
+        )
+        amz_date = query["X-Amz-Date"]
+        request.context["timestamp"] = amz_date
+        signer_class = S3SigV4QueryAuth if service == "s3" else SigV4QueryAuth
+        signer = signer_class(credentials, service, region)
+        string_to_sign = signer.string_to_sign(request, signer.canonical_request(request))
+        self._compare(signer.signature(string_to_sign, request), query["X-Amz-Signature"])
+        signed_at = _amz_time(amz_date)
+        self._check_presigned(signed_at, signed_at + int(query["X-Amz-Expires"]))
+        return ("s3v4-query" if service == "s3" else "v4-query"), signed_at
+
+    def _hmacv1_header(
+        self, method: str, url: str, headers: Message, auth: str
+    ) -> tuple[str, float | None]:
+        access_key, _, signature = auth[len("AWS ") :].partition(":")
+        credentials = self.credentials_for(access_key, headers.get("X-Amz-Security-Token"))
+        date = headers["Date"]
+        copy = HTTPHeaders()
+        for name, value in headers.items():
+            if name.lower() not in ("authorization", "date"):
+                copy[name] = value
+        signer = _HmacV1At(credentials, date)
+        expected = signer.sign_string(signer.canonical_string(method, urlsplit(url), copy))
+        self._compare(expected, signature)
+        signed_at = _http_date(date)
+        self._check_skew(signed_at)
+        return "hmacv1", signed_at
+
+    def _hmacv1_query(
+        self, method: str, url: str, headers: Message, query: dict[str, str]
+    ) -> tuple[str, float | None]:
+        credentials = self.credentials_for(
+            query["AWSAccessKeyId"], query.get("x-amz-security-token")
+        )
+        expires = query["Expires"]
+        signer = _HmacV1At(credentials, expires)
+        copy = HTTPHeaders()
+        expected = signer.sign_string(signer.canonical_string(method, urlsplit(url), copy))
+        self._compare(expected, query["Signature"])
+        self._check_presigned(time.time(), float(expires))
+        return "hmacv1-query", None
+
+    def _sigv3(self, headers: Message) -> tuple[str, float | None]:
+        fields = dict(
+            part.split("=", 1)
+            for part in headers["X-Amzn-Authorization"][len("AWS3-HTTPS ") :].split(",")
+        )
+        credentials = self.credentials_for(
+            fields["AWSAccessKeyId"], headers.get("X-Amz-Security-Token")
+        )
+        date = headers["Date"]
+        digest = hmac.new(credentials.secret_key.encode(), date.encode(), hashlib.sha256).digest()
+        self._compare(base64.b64encode(digest).decode(), fields["Signature"])
+        signed_at = _http_date(date)
+        self._check_skew(signed_at)
+        return "v3", signed_at
+
+    def _sigv2(self, method: str, url: str, params: dict[str, str]) -> tuple[str, float | None]:
+        credentials = self.credentials_for(params["AWSAccessKeyId"], params.get("SecurityToken"))
+        request = AWSRequest(method=method, url=url.split("?", 1)[0])
+        _, expected = SigV2Auth(credentials).calc_signature(request, params)
+        self._compare(expected, params["Signature"])
+        signed_at = _iso_time(params["Timestamp"])
+        self._check_skew(signed_at)
+        return "v2", signed_at
+
+    def _post_policy(self, headers: Message, body: bytes) -> tuple[str, float | None]:
+        parsed = email.message_from_bytes(
+            b"Content-Type: " + headers["Content-Type"].encode() + b"\r\n\r\n" + body
+        )
+        form: dict[str, str] = {}
+        for part in parsed.get_payload():  # type: ignore[union-attr]
+            name = part.get_param("name", header="content-disposition")
+            if name != "file":
+                form[str(name)] = part.get_payload(decode=True).decode()
+        policy_b64 = form["policy"]
+        policy = json.loads(base64.b64decode(policy_b64))
+        expires_at = _iso_time(policy["expiration"].split(".")[0].rstrip("Z") + "Z")
+        if "x-amz-signature" in form:
+            access_key, day, region, service, _ = form["x-amz-credential"].split("/")
+            credentials = self.credentials_for(access_key, form.get("x-amz-security-token"))
+            request = AWSRequest(method="POST", url="http://unused/")
+            request.context["timestamp"] = form["x-amz-date"]
+            signer = S3SigV4Auth(credentials, service, region)
+            self._compare(signer.signature(policy_b64, request), form["x-amz-signature"])
+            signed_at: float | None = _amz_time(form["x-amz-date"])
+            scheme = "s3v4-post"
+        else:
+            credentials = self.credentials_for(
+                form["AWSAccessKeyId"], form.get("x-amz-security-token")
+            )
+            self._compare(HmacV1Auth(credentials).sign_string(policy_b64), form["signature"])
+            signed_at = None
+            scheme = "hmacv1-post"
+        self._check_presigned(signed_at if signed_at is not None else time.time(), expires_at)
+        return scheme, signed_at
+
+
+_STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    endpoint: Endpoint
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self.path.startswith("/latest/"):
+            self._imds(body)
+            return
+        received_at = time.time()
+        s3 = not self._is_sts(body)
+        try:
+            scheme, signed_at = self.endpoint.verify(self.command, self.path, self.headers, body)
+        except Rejected as rejected:
+            self.endpoint.state.verdicts.append(
+                Verdict("?", False, rejected.code, None, received_at)
+            )
+            self._error(rejected, s3)
+            return
+        self.endpoint.state.verdicts.append(Verdict(scheme, True, "", signed_at, received_at))
+        if s3:
+            self._s3_success(body)
+        else:
+            self._sts_success(body)
+
+    def _is_sts(self, body: bytes) -> bool:
+        params = dict(parse_qsl(urlsplit(self.path).query))
+        if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            params.update(parse_qsl(body.decode()))
+        return "Action" in params
+
+    def _send(self, status: int, body: bytes, content_type: str = "text/xml") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-amzn-RequestId", "local-request")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _error(self, rejected: Rejected, s3: bool) -> None:
+        error = f"<Code>{rejected.code}</Code><Message>{rejected.message}</Message>"
+        if s3:
+            body = f"<Error>{error}<RequestId>local</RequestId></Error>"
+        else:
+            body = (
+                f'<ErrorResponse xmlns="{_STS_NS}"><Error><Type>Sender</Type>{error}</Error>'
+                "<RequestId>local</RequestId></ErrorResponse>"
+            )
+        self._send(rejected.status, body.encode())
+
+    def _sts_success(self, body: bytes) -> None:
+        params = dict(parse_qsl(urlsplit(self.path).query))
+        params.update(parse_qsl(body.decode()))
+        action = params.get("Action")
+        if action == "AssumeRole":
+            state = self.endpoint.state
+            state.assume_role_calls += 1
+            access_key, session = self.endpoint.issue_session(state.assume_role_lifetime)
+            result = (
+                f"<Credentials><AccessKeyId>{access_key}</AccessKeyId>"
+                f"<SecretAccessKey>{session.secret}</SecretAccessKey>"
+                f"<SessionToken>{session.token}</SessionToken>"
+                f"<Expiration>{_iso(session.expires)}</Expiration></Credentials>"
+                "<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn>"
+                "<AssumedRoleId>AROLOCAL:s</AssumedRoleId></AssumedRoleUser>"
+            )
+        else:
+            action = "GetCallerIdentity"
+            result = (
+                "<Arn>arn:aws:iam::123456789012:user/local</Arn>"
+                "<UserId>AIDALOCAL</UserId><Account>123456789012</Account>"
+            )
+        xml = (
+            f'<{action}Response xmlns="{_STS_NS}"><{action}Result>{result}</{action}Result>'
+            f"<ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></{action}Response>"
+        )
+        self._send(200, xml.encode())
+
+    def _s3_success(self, body: bytes) -> None:
+        if self.command == "GET":
+            self._send(200, b"hello from the local endpoint", "binary/octet-stream")
+        elif self.command == "POST":
+            self._send(204, b"")
+        else:
+            self.send_response(200)
+            self.send_header("ETag", '"' + hashlib.md5(body).hexdigest() + '"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    def _imds(self, body: bytes) -> None:
+        state = self.endpoint.state
+        if self.path == "/latest/api/token":
+            self._send(200, b"local-imds-token", "text/plain")
+        elif self.path.rstrip("/") == "/latest/meta-data/iam/security-credentials":
+            self._send(200, ROLE_NAME.encode(), "text/plain")
+        elif self.path == f"/latest/meta-data/iam/security-credentials/{ROLE_NAME}":
+            state.imds_credential_fetches += 1
+            access_key, session = self.endpoint.issue_session(state.imds_lifetime)
+            document = {
+                "Code": "Success",
+                "Type": "AWS-HMAC",
+                "AccessKeyId": access_key,
+                "SecretAccessKey": session.secret,
+                "Token": session.token,
+                "Expiration": _iso(session.expires),
+                "LastUpdated": _iso(time.time()),
+            }
+            self._send(200, json.dumps(document).encode(), "application/json")
+        else:
+            self._send(404, b"not found", "text/plain")

@@ -1,0 +1,167 @@
+"""The real libfaketimefs mount and libfaketime-preloaded subprocesses."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENT = Path(__file__).with_name("client.py")
+DAY = 86400
+
+# Installed by `make tools` (see the Makefile); overridable for other layouts.
+LIBFAKETIMEFS_HOME = Path(os.environ.get("LIBFAKETIMEFS_HOME", ROOT / ".tools" / "libfaketimefs"))
+PYTHON2 = os.environ.get(
+    "LIBFAKETIMEFS_PYTHON", os.path.expanduser("~/.pyenv/versions/2.7.18/bin/python2.7")
+)
+
+# Anything that would fake the daemon's clock or carry state into a test process.
+_SCRUBBED = ("LD_PRELOAD", "AWS_", "BOTO_", "FAKETIME", "PYTHONPATH", "LIBFAKETIMEFS_BOTOCORE")
+
+
+def libfaketime() -> str:
+    found = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
+    if not found:
+        raise RuntimeError("libfaketime is not installed: apt-get install -y libfaketime")
+    return found[0]
+
+
+def clean_environment() -> dict[str, str]:
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(_SCRUBBED) and name != "COVERAGE_PROCESS_START"
+    }
+
+
+class Mount:
+    """A running libfaketimefs: control, faketimerc and realtime in a directory."""
+
+    def __init__(self, mountpoint: Path) -> None:
+        self.mountpoint = mountpoint
+        self.realtime = mountpoint / "realtime"
+        self.faketimerc = mountpoint / "faketimerc"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        script = LIBFAKETIMEFS_HOME / "bin" / "libfaketimefs"
+        if not script.exists() or not os.path.exists(PYTHON2):
+            raise RuntimeError(
+                f"libfaketimefs is not installed at {LIBFAKETIMEFS_HOME} (Python 2: {PYTHON2}); "
+                "run `make tools`"
+            )
+        self.mountpoint.mkdir(parents=True, exist_ok=True)
+        env = clean_environment()
+        env["PYTHONPATH"] = str(LIBFAKETIMEFS_HOME)
+        self._process = subprocess.Popen(
+            [PYTHON2, str(script), str(self.mountpoint)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"libfaketimefs exited: {self._process.stderr.read()!r}")  # type: ignore[union-attr]
+            try:
+                float(self.realtime.read_text())
+                return
+            except (OSError, ValueError):
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("libfaketimefs did not come up within 30 s")
+
+    def jump(self, seconds: float) -> None:
+        """Fake time = real time + seconds, from now on."""
+        now = int(time.time())
+        target = now + int(seconds)
+        (self.mountpoint / "control").write_text(f"{now} {target} {target} 1\n")
+        assert abs(float(self.faketimerc.read_text()) - seconds) < 5
+
+    def stop(self) -> None:
+        fusermount = shutil.which("fusermount") or shutil.which("fusermount3") or "fusermount"
+        subprocess.run([fusermount, "-u", "-z", str(self.mountpoint)], check=False, capture_output=True)
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            if self._process.stderr is not None:
+                self._process.stderr.close()
+            self._process = None
+
+
+def remove_libfaketime_leftovers(pid: int) -> None:
+    for path in (f"/dev/shm/faketime_shm_{pid}", f"/dev/shm/sem.faketime_sem_{pid}"):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+
+
+def faked_environment(mount: Mount, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = clean_environment()
+    env.update(
+        LD_PRELOAD=libfaketime(),
+        FAKETIME_TIMESTAMP_FILE=str(mount.faketimerc),
+        FAKETIME_NO_CACHE="1",
+        FAKETIME_REALTIME_FILE=str(mount.realtime),
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(extra or {})
+    return {name: value for name, value in env.items() if value != ""}
+
+
+def run_faked(
+    argv: list[str],
+    mount: Mount,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run a command under libfaketime, with a timeout: timed waits can hang there."""
+    process = subprocess.Popen(
+        argv,
+        env=faked_environment(mount, extra_env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=str(ROOT),
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+        raise AssertionError(
+            f"{argv} under libfaketime did not finish in {timeout} s\n{stdout}\n{stderr}"
+        ) from None
+    finally:
+        remove_libfaketime_leftovers(process.pid)
+    return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+
+def run_client(
+    scenario: str,
+    mount: Mount,
+    options: dict[str, Any],
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> dict[str, Any]:
+    result = run_faked(
+        [sys.executable, str(CLIENT), scenario, json.dumps(options)], mount, extra_env, timeout
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"client {scenario} failed ({result.returncode}):\n{result.stderr}")
+    return json.loads(result.stdout.splitlines()[-1])  # type: ignore[no-any-return]
