@@ -27,9 +27,12 @@ OPTIONS: dict[str, Any] = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
 ENDPOINT = OPTIONS.get("endpoint", "")
 
 
-def realtime() -> float:
-    with open(os.environ["FAKETIME_REALTIME_FILE"]) as file:
-        return float(file.read())
+def realtime() -> float | None:
+    try:
+        with open(os.environ["FAKETIME_REALTIME_FILE"]) as file:
+            return float(file.read())
+    except ValueError:
+        return None
 
 
 def error_code(error: BaseException) -> str:
@@ -157,7 +160,7 @@ def patched(mode: str) -> Iterator[None]:
         raise ValueError(mode)
 
 
-def clocks() -> dict[str, float]:
+def clocks() -> dict[str, float | None]:
     return {"fake": time.time(), "real": realtime()}
 
 
@@ -220,7 +223,7 @@ def scenario_refreshable() -> dict[str, Any]:
             client_creator=create_client,
             source_credentials=source,
             role_arn="arn:aws:iam::123456789012:role/r",
-            extra_args={"RoleSessionName": "s"},
+            extra_args={"RoleSessionName": "session"},
         )
         credentials = DeferredRefreshableCredentials(
             refresh_using=fetcher.fetch_credentials, method="assume-role"

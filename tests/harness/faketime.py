@@ -118,6 +118,7 @@ def faked_environment(mount: Mount, extra: dict[str, str] | None = None) -> dict
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
+        AWS_DEFAULT_REGION="us-east-1",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.update(extra or {})
