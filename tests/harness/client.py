@@ -102,10 +102,13 @@ def post_form(post: dict[str, Any]) -> None:
         response.read()
 
 
-def s3_put_get(signature_version: str | None) -> None:
+EXPRESS_BUCKET = "local--use1-az4--x-s3"
+
+
+def s3_put_get(signature_version: str | None, bucket: str = "bucket") -> None:
     s3 = client("s3", signature_version)
-    s3.put_object(Bucket="bucket", Key="key.txt", Body=b"hello")
-    s3.get_object(Bucket="bucket", Key="key.txt")["Body"].read()
+    s3.put_object(Bucket=bucket, Key="key.txt", Body=b"hello")
+    s3.get_object(Bucket=bucket, Key="key.txt")["Body"].read()
 
 
 SCHEMES: dict[str, Callable[[], None]] = {
@@ -134,6 +137,15 @@ SCHEMES: dict[str, Callable[[], None]] = {
         client("s3", "s3").generate_presigned_post("bucket", "key.txt", ExpiresIn=3600)
     ),
     "v4a": lambda: client("sts", "v4a").get_caller_identity(),
+    "s3express": lambda: s3_put_get(None, EXPRESS_BUCKET),
+    "s3express-query": lambda: fetch(
+        client("s3").generate_presigned_url(
+            "get_object", Params={"Bucket": EXPRESS_BUCKET, "Key": "key.txt"}, ExpiresIn=300
+        )
+    ),
+    "s3express-post": lambda: post_form(
+        client("s3").generate_presigned_post(EXPRESS_BUCKET, "key.txt", ExpiresIn=300)
+    ),
 }
 
 

@@ -232,7 +232,10 @@ class Endpoint:
         access_key, _, region, service, signed, signature = match.groups()
         amz_date = headers.get("X-Amz-Date", "")
         signed_at = _amz_time(amz_date)
-        credentials = self.credentials_for(access_key, headers.get("X-Amz-Security-Token"))
+        express_token = headers.get("x-amz-s3session-token")
+        credentials = self.credentials_for(
+            access_key, express_token or headers.get("X-Amz-Security-Token")
+        )
         request = AWSRequest(
             method=method,
             url=url,
@@ -249,6 +252,8 @@ class Endpoint:
             if sha != hashlib.sha256(body).hexdigest():
                 raise Rejected(400, "XAmzContentSHA256Mismatch", "payload hash mismatch")
         self._check_skew(signed_at)
+        if service == "s3express":
+            return ("s3express" if express_token else "s3express-create-session"), signed_at
         return ("s3v4" if service == "s3" else "v4"), signed_at
 
     def _sigv4a_header(
@@ -294,7 +299,9 @@ class Endpoint:
         self, method: str, url: str, headers: Message, query: dict[str, str]
     ) -> tuple[str, float | None]:
         access_key, _, region, service, _ = query["X-Amz-Credential"].split("/")
-        credentials = self.credentials_for(access_key, query.get("X-Amz-Security-Token"))
+        credentials = self.credentials_for(
+            access_key, query.get("X-Amz-S3session-Token") or query.get("X-Amz-Security-Token")
+        )
         parts = urlsplit(url)
         unsigned_query = "&".join(
             pair for pair in parts.query.split("&") if not pair.startswith("X-Amz-Signature=")
@@ -306,13 +313,14 @@ class Endpoint:
         )
         amz_date = query["X-Amz-Date"]
         request.context["timestamp"] = amz_date
-        signer_class = S3SigV4QueryAuth if service == "s3" else SigV4QueryAuth
+        signer_class = S3SigV4QueryAuth if service in ("s3", "s3express") else SigV4QueryAuth
         signer = signer_class(credentials, service, region)
         string_to_sign = signer.string_to_sign(request, signer.canonical_request(request))
         self._compare(signer.signature(string_to_sign, request), query["X-Amz-Signature"])
         signed_at = _amz_time(amz_date)
         self._check_presigned(signed_at, signed_at + int(query["X-Amz-Expires"]))
-        return ("s3v4-query" if service == "s3" else "v4-query"), signed_at
+        scheme = {"s3": "s3v4-query", "s3express": "s3express-query"}.get(service, "v4-query")
+        return scheme, signed_at
 
     def _hmacv1_header(
         self, method: str, url: str, headers: Message, auth: str
@@ -383,13 +391,16 @@ class Endpoint:
         expires_at = _iso_time(policy["expiration"].split(".")[0].rstrip("Z") + "Z")
         if "x-amz-signature" in form:
             access_key, day, region, service, _ = form["x-amz-credential"].split("/")
-            credentials = self.credentials_for(access_key, form.get("x-amz-security-token"))
+            express_token = form.get("X-Amz-S3session-Token")
+            credentials = self.credentials_for(
+                access_key, express_token or form.get("x-amz-security-token")
+            )
             request = AWSRequest(method="POST", url="http://unused/")
             request.context["timestamp"] = form["x-amz-date"]
             signer = S3SigV4Auth(credentials, service, region)
             self._compare(signer.signature(policy_b64, request), form["x-amz-signature"])
             signed_at: float | None = _amz_time(form["x-amz-date"])
-            scheme = "s3v4-post"
+            scheme = "s3express-post" if express_token else "s3v4-post"
         else:
             credentials = self.credentials_for(
                 form["AWSAccessKeyId"], form.get("x-amz-security-token")
@@ -496,7 +507,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, xml.encode())
 
     def _s3_success(self, body: bytes) -> None:
-        if self.command == "GET":
+        if self.command == "GET" and self.path.endswith("?session"):
+            self._s3express_session()
+        elif self.command == "GET":
             self._send(200, b"hello from the local endpoint", "binary/octet-stream")
         elif self.command == "POST":
             self._send(204, b"")
@@ -505,6 +518,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", '"' + hashlib.md5(body).hexdigest() + '"')
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+    def _s3express_session(self) -> None:
+        # S3 Express sessions last five minutes, as AWS's do.
+        access_key, session = self.endpoint.issue_session(300)
+        xml = (
+            '<CreateSessionResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Credentials>'
+            f"<SessionToken>{session.token}</SessionToken>"
+            f"<SecretAccessKey>{session.secret}</SecretAccessKey>"
+            f"<AccessKeyId>{access_key}</AccessKeyId>"
+            f"<Expiration>{_iso(session.expires)}</Expiration>"
+            "</Credentials></CreateSessionResult>"
+        )
+        self._send(200, xml.encode())
 
     def _imds(self, body: bytes) -> None:
         state = self.endpoint.state
