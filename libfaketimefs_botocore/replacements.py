@@ -8,8 +8,8 @@ file once and answers in the type the original returns.
 from __future__ import annotations
 
 import datetime
-import time
-from typing import Any, Callable
+import time as time_module
+from typing import TYPE_CHECKING, Any, Callable
 
 import wrapt
 
@@ -17,6 +17,15 @@ from libfaketimefs_botocore import clock
 from libfaketimefs_botocore.switch import SWITCH
 
 _UTC = datetime.timezone.utc
+
+if TYPE_CHECKING:
+    _FunctionWrapper = wrapt.FunctionWrapper[..., Any]
+    _ObjectProxy = wrapt.ObjectProxy[Any]
+    _CallableObjectProxy = wrapt.CallableObjectProxy[Any]
+else:
+    _FunctionWrapper = wrapt.FunctionWrapper
+    _ObjectProxy = wrapt.ObjectProxy
+    _CallableObjectProxy = wrapt.CallableObjectProxy
 
 
 def _reading() -> float | None:
@@ -26,7 +35,7 @@ def _reading() -> float | None:
     return clock.realtime()
 
 
-class RealtimeFunction(wrapt.FunctionWrapper):  # type: ignore[misc]
+class RealtimeFunction(_FunctionWrapper):
     """A wrapt function wrapper of ours, so that installing twice is a no-op."""
 
 
@@ -101,7 +110,7 @@ formatdate = _realtime_function(_formatdate)
 build_dpop_header = _realtime_function(_build_dpop_header)
 
 
-class RealtimeDatetimeClass(wrapt.CallableObjectProxy):  # type: ignore[misc]
+class RealtimeDatetimeClass(_CallableObjectProxy):
     """Stands for ``datetime.datetime`` with ``now()`` and ``utcnow()`` on the real time.
 
     A proxy, not a subclass: botocore builds, parses and ``isinstance``-checks
@@ -128,7 +137,7 @@ class RealtimeDatetimeClass(wrapt.CallableObjectProxy):  # type: ignore[misc]
         return issubclass(subclass, self.__wrapped__)
 
 
-class RealtimeDatetimeModule(wrapt.ObjectProxy):  # type: ignore[misc]
+class RealtimeDatetimeModule(_ObjectProxy):
     """Stands for the ``datetime`` module where botocore reads ``datetime.datetime.now()``.
 
     The module's name is replaced, not a function: ``_local_now`` is bound as
@@ -145,17 +154,17 @@ class RealtimeDatetimeModule(wrapt.ObjectProxy):  # type: ignore[misc]
         return self._self_datetime
 
 
-class RealtimeTimeModule(wrapt.ObjectProxy):  # type: ignore[misc]
+class RealtimeTimeModule(_ObjectProxy):
     """Stands for the ``time`` module in ``botocore.auth`` (SigV2, HmacV1 presigning)."""
 
     def time(self) -> float:
         seconds = _reading()
-        return time.time() if seconds is None else seconds
+        return time_module.time() if seconds is None else seconds
 
-    def gmtime(self, secs: float | None = None) -> time.struct_time:
+    def gmtime(self, secs: float | None = None) -> time_module.struct_time:
         if secs is None:
             secs = _reading()
-        return time.gmtime(secs)
+        return time_module.gmtime(secs)
 
 
 STAND_IN_TYPES = (

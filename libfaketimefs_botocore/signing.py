@@ -80,10 +80,7 @@ class RealtimeSigning:
             while True:
                 try:
                     with self:
-                        if thrown is None:
-                            item = generator.send(sent)
-                        else:
-                            item = generator.throw(thrown)
+                        item = generator.send(sent) if thrown is None else generator.throw(thrown)
                 except StopIteration as stop:
                     return stop.value
                 try:
@@ -106,10 +103,8 @@ class RealtimeSigning:
             while True:
                 try:
                     with self:
-                        if thrown is None:
-                            item = await generator.asend(sent)
-                        else:
-                            item = await generator.athrow(thrown)
+                        step = generator.asend(sent) if thrown is None else generator.athrow(thrown)
+                        item = await step
                 except StopAsyncIteration:
                     return
                 try:

@@ -15,7 +15,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import wrapt
 
@@ -58,7 +58,10 @@ AUTH = (
         replacements.RealtimeTimeModule,
     ),
     WrapPoint(
-        "botocore.auth", "formatdate", "SigV3 and HmacV1 Date: formatdate()", replacements.formatdate
+        "botocore.auth",
+        "formatdate",
+        "SigV3 and HmacV1 Date: formatdate()",
+        replacements.formatdate,
     ),
 )
 
@@ -144,7 +147,8 @@ def _wrap_module(module: ModuleType) -> None:
             continue
         if _is_wrapped(getattr(module, point.name)) or not point.applies(module):
             continue
-        wrapt.wrap_object(module, point.name, point.replacement)
+        # wrapt calls the factory with the original binding.
+        wrapt.wrap_object(module, point.name, cast(Any, point.replacement))
 
 
 def _is_wrapped(value: object) -> bool:

@@ -81,9 +81,7 @@ def test_with_the_patch_aws_accepts_every_scheme(
     faked.jump(days * DAY)
     result = _run(faked, endpoint, signers, patch=patch)
     _assert_fake_clock(result, days)
-    assert result["results"] == {
-        name: {"ok": True, "code": ""} for name in result["results"]
-    }
+    assert result["results"] == {name: {"ok": True, "code": ""} for name in result["results"]}
     real = result["clocks"]["real"]
     schemes = {verdict.scheme for verdict in endpoint.state.verdicts}
     expected = set(CRT_SCHEMES if signers == "crt" else PURE_SCHEMES)

@@ -157,7 +157,7 @@ def test_decorated_generator_return_value_and_thrown_exception() -> None:
     @realtime_signing
     def returns() -> Iterator[int]:
         yield 1
-        return 42  # noqa: B901
+        return 42
 
     generator = returns()
     next(generator)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import base64
 import datetime
 import importlib.util
-import json
 import inspect
+import json
 import time
 from collections.abc import Iterator
-from typing import Callable
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import botocore

@@ -19,7 +19,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any, Callable
 
 ACCESS_KEY = "AKIDEXAMPLELOCAL0001"
 SECRET_KEY = "local/endpoint/secret/key/EXAMPLEKEY00"
@@ -155,7 +156,7 @@ def patched(mode: str) -> Iterator[None]:
     if mode == "none":
         yield
     elif mode == "import":
-        import libfaketimefs_botocore.patch  # noqa: F401
+        import libfaketimefs_botocore.patch
 
         yield
     elif mode == "call":

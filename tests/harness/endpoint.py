@@ -83,9 +83,11 @@ class EndpointState:
 
 
 def _amz_time(value: str) -> float:
-    return datetime.datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(
-        tzinfo=datetime.timezone.utc
-    ).timestamp()
+    return (
+        datetime.datetime.strptime(value, "%Y%m%dT%H%M%SZ")
+        .replace(tzinfo=datetime.timezone.utc)
+        .timestamp()
+    )
 
 
 def _http_date(value: str) -> float:
@@ -94,9 +96,11 @@ def _http_date(value: str) -> float:
 
 
 def _iso_time(value: str) -> float:
-    return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(
-        tzinfo=datetime.timezone.utc
-    ).timestamp()
+    return (
+        datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+        .replace(tzinfo=datetime.timezone.utc)
+        .timestamp()
+    )
 
 
 def _iso(seconds: float) -> str:
@@ -159,12 +163,16 @@ class Endpoint:
         if token != session.token:
             raise Rejected(403, "InvalidToken", "the security token is not the one issued")
         if time.time() >= session.expires:
-            raise Rejected(403, "ExpiredToken", "The security token included in the request is expired")
+            raise Rejected(
+                403, "ExpiredToken", "The security token included in the request is expired"
+            )
         return Credentials(access_key, session.secret, session.token)
 
     # --- verification ------------------------------------------------------
 
-    def verify(self, method: str, path: str, headers: Message, body: bytes) -> tuple[str, float | None]:
+    def verify(
+        self, method: str, path: str, headers: Message, body: bytes
+    ) -> tuple[str, float | None]:
         """The scheme and signing time of a valid request; raises Rejected otherwise."""
         url = f"http://{headers['Host']}{path}"
         query = dict(parse_qsl(urlsplit(path).query, keep_blank_values=True))
@@ -248,9 +256,9 @@ class Endpoint:
         string_to_sign = signer.string_to_sign(request, signer.canonical_request(request))
         self._compare(signer.signature(string_to_sign, request), signature)
         sha = headers.get("X-Amz-Content-SHA256")
-        if sha and not sha.startswith(("UNSIGNED", "STREAMING")):
-            if sha != hashlib.sha256(body).hexdigest():
-                raise Rejected(400, "XAmzContentSHA256Mismatch", "payload hash mismatch")
+        signed_payload = sha and not sha.startswith(("UNSIGNED", "STREAMING"))
+        if signed_payload and sha != hashlib.sha256(body).hexdigest():
+            raise Rejected(400, "XAmzContentSHA256Mismatch", "payload hash mismatch")
         self._check_skew(signed_at)
         if service == "s3express":
             return ("s3express" if express_token else "s3express-create-session"), signed_at
@@ -390,7 +398,7 @@ class Endpoint:
         policy = json.loads(base64.b64decode(policy_b64))
         expires_at = _iso_time(policy["expiration"].split(".")[0].rstrip("Z") + "Z")
         if "x-amz-signature" in form:
-            access_key, day, region, service, _ = form["x-amz-credential"].split("/")
+            access_key, _, region, service, _ = form["x-amz-credential"].split("/")
             express_token = form.get("X-Amz-S3session-Token")
             credentials = self.credentials_for(
                 access_key, express_token or form.get("x-amz-security-token")

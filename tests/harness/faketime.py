@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -87,7 +88,9 @@ class Mount:
 
     def stop(self) -> None:
         fusermount = shutil.which("fusermount") or shutil.which("fusermount3") or "fusermount"
-        subprocess.run([fusermount, "-u", "-z", str(self.mountpoint)], check=False, capture_output=True)
+        subprocess.run(
+            [fusermount, "-u", "-z", str(self.mountpoint)], check=False, capture_output=True
+        )
         if self._process is not None:
             self._process.terminate()
             try:
@@ -102,10 +105,8 @@ class Mount:
 
 def remove_libfaketime_leftovers(pid: int) -> None:
     for path in (f"/dev/shm/faketime_shm_{pid}", f"/dev/shm/sem.faketime_sem_{pid}"):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
-        except FileNotFoundError:
-            pass
 
 
 def faked_environment(mount: Mount, extra: dict[str, str] | None = None) -> dict[str, str]:

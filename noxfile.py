@@ -1,0 +1,54 @@
+"""The version matrix: botocore's eras, with and without awscrt, and aiobotocore.
+
+Run with ``make test-matrix`` (which puts pyenv's interpreters on PATH).
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.error_on_missing_interpreters = True
+nox.options.reuse_venv = "yes"
+
+TEST_REQUIREMENTS = nox.project.dependency_groups(nox.project.load_toml("pyproject.toml"), "test")
+
+# (name, python, pins): each botocore on a Python it supports.
+MATRIX = [
+    # The oldest supported botocore and wrapt: inline datetime.utcnow() era.
+    ("oldest", "3.9", ["botocore==1.29.0", "wrapt==1.14.0"]),
+    # The last release before get_current_datetime(), with the CRT signers.
+    ("inline-era-crt", "3.9", ["botocore[crt]==1.40.1"]),
+    # The first release with get_current_datetime(), pure-Python signers.
+    ("named-era", "3.10", ["botocore==1.40.2"]),
+    # The newest botocore, with and without the CRT signers.
+    ("newest", "3.13", ["botocore"]),
+    ("newest-crt", "3.13", ["botocore[crt]"]),
+    # aiobotocore: an inline-era release and the newest, with awscrt.
+    ("aiobotocore-2.5", "3.9", ["aiobotocore==2.5.0"]),
+    ("aiobotocore-newest-crt", "3.12", ["aiobotocore", "awscrt"]),
+]
+
+
+VERSIONS = (
+    "import botocore, wrapt; print('botocore', botocore.__version__, 'wrapt', wrapt.__version__)"
+)
+
+
+@nox.session(python=False, default=False)
+def matrix(session: nox.Session) -> None:
+    """List the matrix."""
+    for name, python, pins in MATRIX:
+        session.log(f"{name}: Python {python}, {' '.join(pins)}")
+
+
+def _tests(session: nox.Session, pins: list[str]) -> None:
+    session.install(".", *TEST_REQUIREMENTS, *pins)
+    session.run("python", "-c", VERSIONS)
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+for _name, _python, _pins in MATRIX:
+    nox.session(name=f"tests-{_name}", python=_python)(
+        lambda session, pins=_pins: _tests(session, pins)
+    )
