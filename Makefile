@@ -9,6 +9,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .tools
 LIBFAKETIMEFS := $(TOOLS)/libfaketimefs/bin/libfaketimefs
+# The real AWS CLI with this package beside it, for the unmodified-program tests.
+AWSCLI := $(TOOLS)/awscli/bin/aws
 DEBIAN_PACKAGES := libfaketime libfuse2 fuse3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The matrix's interpreters: pyenv's, put on PATH for nox.
@@ -33,7 +35,7 @@ lint: venv
 bench: tools venv
 	PYTHONPATH=. $(PY) benchmarks/bench.py
 
-tools: debs $(LIBFAKETIMEFS)
+tools: debs $(LIBFAKETIMEFS) $(AWSCLI)
 
 debs:
 	@missing=""; \
@@ -51,9 +53,14 @@ $(LIBFAKETIMEFS):
 	PYENV_VERSION=2.7.18 $(PYTHON2) -m pip install --quiet --disable-pip-version-check \
 	  --no-warn-script-location --target $(TOOLS)/libfaketimefs libfaketimefs==0.0.4
 
+$(AWSCLI): pyproject.toml libfaketimefs_botocore/*.py startup/*
+	$(PYTHON) -m venv $(TOOLS)/awscli
+	$(TOOLS)/awscli/bin/pip install --quiet --disable-pip-version-check awscli .
+	touch $@
+
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml startup/*
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e . --group dev

@@ -23,7 +23,10 @@ def _report(error: BaseException) -> None:
 
 def _patch(module: object) -> None:
     try:
-        from libfaketimefs_botocore import patch_botocore
+        # The submodule, not the package: when the program's first import is
+        # libfaketimefs_botocore itself, botocore is imported while the
+        # package is still initialising.
+        from libfaketimefs_botocore.signing import patch_botocore
 
         patch_botocore()
     except Exception as error:  # noqa: BLE001 - must not break the importer

@@ -1,0 +1,155 @@
+"""``libfaketimefs-botocore check``: will AWS accept what botocore signs here?"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import importlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from libfaketimefs_botocore import clock, wrap_points
+from libfaketimefs_botocore.switch import SWITCH
+
+SKEW_LIMIT = 300.0  # seconds: AWS refuses a request time further than this from its own
+
+
+class CheckFailed(Exception):
+    """The setup cannot work; the message is the one-line reason."""
+
+
+@dataclass
+class Report:
+    process_clock: float
+    realtime: float | None = None
+    realtime_file: str | None = None
+    error: str | None = None
+    libfaketime_preloaded: bool = False
+    botocore_version: str | None = None
+    switch_on: bool = False
+    autopatch: bool = False
+    wrap_points: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def skew(self) -> float | None:
+        return None if self.realtime is None else self.process_clock - self.realtime
+
+    @property
+    def unpatched_refused(self) -> bool | None:
+        skew = self.skew
+        return None if skew is None else abs(skew) > SKEW_LIMIT
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "error": self.error,
+            "process_clock": self.process_clock,
+            "realtime": self.realtime,
+            "realtime_file": self.realtime_file,
+            "skew_seconds": self.skew,
+            "unpatched_request_refused": self.unpatched_refused,
+            "libfaketime_preloaded": self.libfaketime_preloaded,
+            "botocore_version": self.botocore_version,
+            "switch_on": self.switch_on,
+            "autopatch": self.autopatch,
+            "wrap_points": self.wrap_points,
+        }
+
+
+def _libfaketime_preloaded() -> bool:
+    try:
+        with open("/proc/self/maps") as maps:
+            return any("libfaketime" in line for line in maps)
+    except OSError:
+        return "faketime" in os.environ.get("LD_PRELOAD", "")
+
+
+def _import_wrap_point_modules() -> str | None:
+    """Import botocore's clock-reading modules, as a program would; the botocore version."""
+    try:
+        import botocore
+    except ImportError:
+        return None
+    for name in dict.fromkeys(point.module for point in wrap_points.WRAP_POINTS):
+        with contextlib.suppress(ImportError):  # awscrt or aiobotocore is not installed
+            importlib.import_module(name)
+    return str(botocore.__version__)
+
+
+def run() -> Report:
+    report = Report(process_clock=time.time())
+    report.libfaketime_preloaded = _libfaketime_preloaded()
+    report.autopatch = os.environ.get("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH") == "1"
+    report.botocore_version = _import_wrap_point_modules()
+    report.switch_on = SWITCH.on
+    report.wrap_points = [
+        {"module": s.point.module, "name": s.point.name, "reads": s.point.reads, "status": s.status}
+        for s in wrap_points.statuses()
+    ]
+    report.realtime_file = clock.realtime_file()
+    if report.realtime_file is None:
+        report.error = f"{clock.ENV_VAR} is not set: botocore would sign with the process clock"
+        return report
+    try:
+        report.realtime = clock.read_realtime(report.realtime_file)
+    except clock.RealtimeError as error:
+        report.error = str(error)
+    return report
+
+
+def _when(seconds: float) -> str:
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def render(report: Report) -> str:
+    lines = [f"process clock:     {_when(report.process_clock)} ({report.process_clock:.3f})"]
+    if report.realtime is not None:
+        lines.append(
+            f"real time:         {_when(report.realtime)} ({report.realtime:.3f}) "
+            f"from {clock.ENV_VAR}={report.realtime_file}"
+        )
+        skew = report.skew
+        assert skew is not None
+        lines.append(f"skew:              {skew:+.1f} s (process clock minus real time)")
+        verdict = (
+            f"REFUSED (more than {SKEW_LIMIT:.0f} s off)"
+            if report.unpatched_refused
+            else f"accepted (within {SKEW_LIMIT:.0f} s)"
+        )
+        lines.append(f"unpatched request: AWS would say {verdict}")
+    else:
+        lines.append(f"real time:         unknown: {report.error}")
+    lines.append(
+        f"libfaketime:       {'preloaded' if report.libfaketime_preloaded else 'not preloaded'}"
+    )
+    lines.append(f"botocore:          {report.botocore_version or 'not installed'}")
+    lines.append(
+        f"autopatch:         {'on' if report.autopatch else 'off'} "
+        "(LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1 patches botocore in unmodified programs)"
+    )
+    lines.append(f"switch:            {'on' if report.switch_on else 'off'} in this process")
+    lines.append("botocore clock reads in this process:")
+    for point in report.wrap_points:
+        lines.append(f"  {point['status']:<20} {point['module']}.{point['name']}: {point['reads']}")
+    return "\n".join(lines)
+
+
+def main(as_json: bool) -> int:
+    report = run()
+    if as_json:
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        print(render(report))
+    if report.error is not None:
+        if not as_json:
+            print(f"\nFAILED: {report.error}")
+        return 1
+    return 0

@@ -1,0 +1,202 @@
+"""`libfaketimefs-botocore check`, the autopatch start-up hook, and the real AWS CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
+from tests.harness.faketime import DAY, ROOT, Mount, clean_environment, run_faked
+
+AWS = Path(os.environ.get("LIBFAKETIMEFS_AWSCLI", ROOT / ".tools" / "awscli" / "bin" / "aws"))
+CHECK = [sys.executable, "-m", "libfaketimefs_botocore", "check"]
+
+
+def run_check(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CHECK, *extra], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_check_a_good_setup_under_libfaketime(faked: Mount) -> None:
+    faked.jump(400 * DAY)
+    result = run_faked([*CHECK, "--json"], faked)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True
+    assert report["error"] is None
+    assert report["libfaketime_preloaded"] is True
+    assert report["realtime_file"] == str(faked.realtime)
+    assert abs(report["skew_seconds"] - 400 * DAY) < 120
+    assert report["unpatched_request_refused"] is True
+    assert report["autopatch"] is False
+    statuses = {f"{p['module']}.{p['name']}": p["status"] for p in report["wrap_points"]}
+    assert "wrapped" not in statuses.values()
+    assert statuses["botocore.credentials.datetime"] == "not wrapped"
+
+
+def test_check_human_output(faked: Mount) -> None:
+    faked.jump(-400 * DAY)
+    result = run_faked(CHECK, faked, {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "libfaketime:       preloaded" in result.stdout
+    assert "unpatched request: AWS would say REFUSED" in result.stdout
+    assert "skew:              -34560" in result.stdout
+    assert "switch:            on in this process" in result.stdout
+    assert "  wrapped              botocore.credentials.datetime" in result.stdout
+    assert "not wrapped" not in result.stdout
+
+
+def test_check_without_libfaketime_and_in_sync(tmp_path: Path) -> None:
+    path = tmp_path / "realtime"
+    env = clean_environment()
+    env["FAKETIME_REALTIME_FILE"] = str(path)
+    path.write_text(f"{__import__('time').time():.6f}\n")
+    report = json.loads(run_check(env, "--json").stdout)
+    assert report["ok"] is True
+    assert report["libfaketime_preloaded"] is False
+    assert report["unpatched_request_refused"] is False
+
+
+@pytest.mark.parametrize(
+    ("setup", "reason"),
+    [
+        ("unset", "FAKETIME_REALTIME_FILE is not set"),
+        ("missing", "cannot open it: No such file or directory"),
+        ("malformed", "expected a Unix time stamp (decimal seconds), found 'soon'"),
+        ("directory", "cannot read it: Is a directory"),
+        ("empty", "(empty)"),
+    ],
+)
+def test_check_fails_with_a_one_line_reason(tmp_path: Path, setup: str, reason: str) -> None:
+    env = clean_environment()
+    path = tmp_path / "realtime"
+    if setup == "malformed":
+        path.write_text("soon")
+    elif setup == "directory":
+        path.mkdir()
+    elif setup == "empty":
+        path.write_text("")
+    if setup != "unset":
+        env["FAKETIME_REALTIME_FILE"] = str(path)
+    human = run_check(env)
+    assert human.returncode == 1
+    last = human.stdout.strip().splitlines()[-1]
+    assert last.startswith("FAILED: ")
+    assert reason in last
+    if setup != "unset":
+        assert str(path) in last
+    machine = run_check(env, "--json")
+    assert machine.returncode == 1
+    report = json.loads(machine.stdout)
+    assert report["ok"] is False
+    assert reason in report["error"]
+
+
+def test_command_needs_a_subcommand() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "libfaketimefs_botocore"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "check" in result.stderr
+
+
+def _python_with_autopatch(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+PROBE = (
+    "import sys; before = 'botocore' in sys.modules; import botocore.auth; "
+    "print(before, type(botocore.auth.formatdate).__name__)"
+)
+
+
+def test_autopatch_only_with_the_variable() -> None:
+    env = clean_environment()
+    assert _python_with_autopatch(env, PROBE).stdout.split() == ["False", "function"]
+    env["LIBFAKETIMEFS_BOTOCORE_AUTOPATCH"] = "1"
+    result = _python_with_autopatch(env, PROBE)
+    # botocore is not imported at start-up, and is patched when it is.
+    assert result.stdout.split() == ["False", "RealtimeFunction"], result.stderr
+    assert result.stderr == ""
+
+
+def test_autopatch_when_the_library_is_imported_first() -> None:
+    env = clean_environment()
+    env["LIBFAKETIMEFS_BOTOCORE_AUTOPATCH"] = "1"
+    result = _python_with_autopatch(
+        env,
+        "import libfaketimefs_botocore, botocore.auth; "
+        "print(type(botocore.auth.formatdate).__name__)",
+    )
+    assert result.stdout.split() == ["RealtimeFunction"], result.stderr
+    assert result.stderr == ""
+
+
+def test_autopatch_error_is_reported_once_and_swallowed(tmp_path: Path) -> None:
+    # A broken wrapt on the path: start-up must survive it.
+    (tmp_path / "wrapt.py").write_text("raise ImportError('wrapt is broken here')\n")
+    env = clean_environment()
+    env["LIBFAKETIMEFS_BOTOCORE_AUTOPATCH"] = "1"
+    env["PYTHONPATH"] = str(tmp_path)
+    result = _python_with_autopatch(env, "print('started')")
+    assert result.returncode == 0
+    assert result.stdout == "started\n"
+    assert result.stderr == (
+        "libfaketimefs-botocore: autopatch disabled: ImportError: wrapt is broken here\n"
+    )
+
+
+def _aws(
+    mount: Mount, endpoint: Endpoint, extra: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    if not AWS.exists():
+        raise AssertionError(f"the AWS CLI is not installed at {AWS}: run `make tools`")
+    env = {"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY, **extra}
+    return run_faked(
+        [
+            str(AWS),
+            "sts",
+            "get-caller-identity",
+            "--endpoint-url",
+            endpoint.url,
+            "--output",
+            "json",
+        ],
+        mount,
+        env,
+    )
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_aws_cli_is_refused_without_the_variable(
+    faked: Mount, endpoint: Endpoint, days: int
+) -> None:
+    faked.jump(days * DAY)
+    result = _aws(faked, endpoint, {})
+    assert result.returncode != 0
+    assert "RequestTimeTooSkewed" in result.stderr
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_aws_cli_is_accepted_with_the_variable(faked: Mount, endpoint: Endpoint, days: int) -> None:
+    faked.jump(days * DAY)
+    result = _aws(faked, endpoint, {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["Arn"] == "arn:aws:iam::123456789012:user/local"
+    assert [verdict.accepted for verdict in endpoint.state.verdicts] == [True]
