@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import importlib.util
 import time
 from pathlib import Path
@@ -85,17 +86,32 @@ def test_instance_profile_without_the_patch_a_year_ahead(faked: Mount, endpoint:
     assert [outcome["code"] for outcome in result["results"]] == ["RequestTimeTooSkewed"] * 3
 
 
+@pytest.mark.parametrize("days", [400, -400])
+def test_retry_ttl_agrees_with_the_servers_clock(
+    faked: Mount, endpoint: Endpoint, days: int
+) -> None:
+    """botocore derives the ttl from the server's Date header: no real-time read needed."""
+    faked.jump(days * DAY)
+    endpoint.state.fail_first = 1
+    result = run_client("retry", faked, {"endpoint": endpoint.url, "patch": "import"})
+    assert result["result"] == OK
+    first, retry = endpoint.state.verdicts
+    assert "ttl=" not in first.sdk_request
+    fields = dict(part.strip().split("=") for part in retry.sdk_request.split(";"))
+    assert fields["attempt"] == "2"
+    ttl = calendar.timegm(time.strptime(fields["ttl"], "%Y%m%dT%H%M%SZ"))
+    # The endpoint's clock plus botocore's 60 s read timeout, give or take.
+    assert abs(ttl - (retry.received_at + 60)) < 10
+
+
 def test_threads_entering_and_leaving(faked: Mount) -> None:
     faked.jump(400 * DAY)
     result = run_client("threads", faked, {"rounds": 30})
     real = result["clocks"]["real"]
     assert len(result["inside"]) == 16 * 30
-    stamps = {
-        time.mktime(time.strptime(stamp, "%Y%m%dT%H%M%SZ")) - time.timezone
-        for stamp in result["inside"]
-    }
+    stamps = {calendar.timegm(time.strptime(stamp, "%Y%m%dT%H%M%SZ")) for stamp in result["inside"]}
     assert all(abs(stamp - real) < 120 for stamp in stamps)
-    after = time.mktime(time.strptime(result["after"], "%Y%m%dT%H%M%SZ")) - time.timezone
+    after = calendar.timegm(time.strptime(result["after"], "%Y%m%dT%H%M%SZ"))
     assert abs(after - (real + 400 * DAY)) < 120
     assert result["switch_on"] is False
     assert result["count"] == 0

@@ -22,7 +22,6 @@ from urllib.parse import parse_qs, urlsplit
 import botocore
 import botocore.auth
 import botocore.credentials
-import botocore.endpoint
 import botocore.session
 import botocore.tokens
 import botocore.utils
@@ -212,16 +211,6 @@ def test_imds_expiration_check(realtime: float) -> None:
     extended = datetime.datetime.strptime(credentials["expiry_time"], "%Y-%m-%dT%H:%M:%SZ")
     # Past by the real clock, so botocore extends it from the real time.
     assert realtime < extended.replace(tzinfo=UTC).timestamp() < realtime + 1800
-
-
-def test_retry_ttl_reads(realtime: float) -> None:
-    endpoint = botocore.endpoint
-    if hasattr(endpoint, "get_current_datetime"):
-        now = endpoint.get_current_datetime()
-    else:
-        now = endpoint.datetime.datetime.utcnow()
-    assert now.tzinfo is None
-    assert near(now.replace(tzinfo=UTC).timestamp(), realtime)
 
 
 @pytest.mark.skipif(

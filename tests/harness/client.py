@@ -219,6 +219,24 @@ def scenario_order() -> dict[str, Any]:
     return {"call": state["call"], "presigned": state["presigned"], "clocks": clocks()}
 
 
+def scenario_retry() -> dict[str, Any]:
+    """A call that the endpoint fails once: the retry carries botocore's ttl."""
+    import boto3
+    from botocore.config import Config
+
+    with patched(OPTIONS["patch"]):
+        sts = boto3.client(
+            "sts",
+            endpoint_url=ENDPOINT,
+            region_name="us-east-1",
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            config=Config(retries={"total_max_attempts": 3, "mode": "standard"}),
+        )
+        result = attempt(sts.get_caller_identity)
+    return {"result": result, "clocks": clocks()}
+
+
 def scenario_refreshable() -> dict[str, Any]:
     """Temporary credentials from AssumeRole that expire in real time."""
     import botocore.session

@@ -61,6 +61,7 @@ class Verdict:
     code: str = ""
     signed_at: float | None = None  # the time the client signed, as the request says
     received_at: float = 0.0
+    sdk_request: str = ""  # botocore's amz-sdk-request header: attempt, max, retry ttl
 
 
 @dataclass
@@ -78,6 +79,7 @@ class EndpointState:
     imds_lifetime: float = 3600.0
     assume_role_lifetime: float = 3600.0
     assume_role_calls: int = 0
+    fail_first: int = 0  # answer this many signed requests with a retryable 500
     lock: threading.Lock = field(default_factory=threading.Lock)
     counter: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -455,7 +457,13 @@ class _Handler(BaseHTTPRequestHandler):
             )
             self._error(rejected, s3)
             return
-        self.endpoint.state.verdicts.append(Verdict(scheme, True, "", signed_at, received_at))
+        state = self.endpoint.state
+        sdk_request = self.headers.get("amz-sdk-request", "")
+        state.verdicts.append(Verdict(scheme, True, "", signed_at, received_at, sdk_request))
+        if state.fail_first > 0:
+            state.fail_first -= 1
+            self._error(Rejected(500, "InternalFailure", "try again"), s3)
+            return
         if s3:
             self._s3_success(body)
         else:
