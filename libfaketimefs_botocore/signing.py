@@ -8,15 +8,28 @@ from collections.abc import AsyncGenerator, Generator
 from types import TracebackType
 from typing import Any, Callable, TypeVar, cast, overload
 
-from libfaketimefs_botocore import wrap_points
 from libfaketimefs_botocore.switch import SWITCH
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+_installed = False
+
+
+def _install_wrap_points() -> None:
+    # Imported on first use, not with the package: wrapt 2 imports asyncio,
+    # which would more than double the cost of `import libfaketimefs_botocore`.
+    global _installed
+    if not _installed:
+        from libfaketimefs_botocore import wrap_points
+
+        wrap_points.install()
+        _installed = True
+
+
 def patch_botocore() -> None:
     """Send botocore's clock reads to the real time from now on. Idempotent."""
-    wrap_points.install()
+    _install_wrap_points()
     SWITCH.hold_for_good()
 
 
@@ -24,7 +37,7 @@ class RealtimeSigning:
     """Real-time signing for a block (``with``/``async with``) or a function."""
 
     def __enter__(self) -> None:
-        wrap_points.install()
+        _install_wrap_points()
         SWITCH.acquire()
 
     def __exit__(
