@@ -149,6 +149,10 @@ def run_faked(
         raise AssertionError(
             f"{argv} under libfaketime did not finish in {timeout} s\n{stdout}\n{stderr}"
         ) from None
+    except BaseException:  # interrupted: leave no faked process behind
+        process.kill()
+        process.communicate()
+        raise
     finally:
         remove_libfaketime_leftovers(process.pid)
     return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)

@@ -1,0 +1,71 @@
+"""`make demo` shows what it claims and leaves nothing behind, even when interrupted."""
+
+from __future__ import annotations
+
+import glob
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.harness.faketime import ROOT, clean_environment
+
+DEMO = [sys.executable, str(ROOT / "demo" / "demo.py")]
+
+
+def _environment() -> dict[str, str]:
+    env = clean_environment()
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def _leftovers() -> list[str]:
+    with open("/proc/mounts") as mounts:
+        mounted = [line for line in mounts if "libfaketimefs-demo-" in line]
+    return mounted + glob.glob("/tmp/libfaketimefs-demo-*")
+
+
+def test_demo_is_refused_then_accepted_and_cleans_up() -> None:
+    result = subprocess.run(
+        DEMO, env=_environment(), capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "-> REFUSED" in result.stdout
+    assert "RequestTimeTooSkewed" in result.stdout
+    assert "-> accepted" in result.stdout
+    assert "unmounted" in result.stdout
+    assert _leftovers() == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_demo_cleans_up(signum: int) -> None:
+    process = subprocess.Popen(
+        DEMO, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if line.startswith("1) "):  # the faked boto3 program is starting
+                break
+        time.sleep(0.5)
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, stdout + stderr
+    assert "interrupted: cleaning up" in stdout
+    assert _leftovers() == []
+    assert not [pid for pid in os.listdir("/proc") if pid.isdigit() and _is_libfaketimefs_demo(pid)]
+
+
+def _is_libfaketimefs_demo(pid: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"libfaketimefs-demo-" in cmdline.read()
+    except OSError:
+        return False
