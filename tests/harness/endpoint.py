@@ -41,6 +41,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
 
+from tests.harness.sigv4a import verify_sigv4a
+
 ACCESS_KEY = "AKIDEXAMPLELOCAL0001"
 SECRET_KEY = "local/endpoint/secret/key/EXAMPLEKEY00"
 SKEW_LIMIT = 300
@@ -108,6 +110,14 @@ def _iso_time(value: str) -> float:
 def _iso(seconds: float) -> str:
     return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime(
         "%Y-%m-%dT%H:%M:%SZ"
+    )
+
+
+def _signature_mismatch() -> Rejected:
+    return Rejected(
+        403,
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided",
     )
 
 
@@ -223,11 +233,21 @@ class Endpoint:
     @staticmethod
     def _compare(expected: str, given: str) -> None:
         if not hmac.compare_digest(expected.encode(), given.encode()):
-            raise Rejected(
-                403,
-                "SignatureDoesNotMatch",
-                "The request signature we calculated does not match the signature you provided",
-            )
+            raise _signature_mismatch()
+
+    @staticmethod
+    def _signed_request(
+        method: str, url: str, headers: Message, signed: str, amz_date: str, body: bytes = b""
+    ) -> AWSRequest:
+        """The request as the client signed it: only the headers it says it signed."""
+        request = AWSRequest(
+            method=method,
+            url=url,
+            headers={name: headers[name] for name in signed.split(";")},
+            data=body,
+        )
+        request.context["timestamp"] = amz_date
+        return request
 
     def _sigv4_header(
         self, method: str, url: str, headers: Message, body: bytes, auth: str
@@ -246,13 +266,7 @@ class Endpoint:
         credentials = self.credentials_for(
             access_key, express_token or headers.get("X-Amz-Security-Token")
         )
-        request = AWSRequest(
-            method=method,
-            url=url,
-            headers={name: headers[name] for name in signed.split(";")},
-            data=body,
-        )
-        request.context["timestamp"] = amz_date
+        request = self._signed_request(method, url, headers, signed, amz_date, body)
         signer_class = S3SigV4Auth if service in ("s3", "s3express") else SigV4Auth
         signer = signer_class(credentials, service, region)
         string_to_sign = signer.string_to_sign(request, signer.canonical_request(request))
@@ -279,13 +293,7 @@ class Endpoint:
         access_key, day, service, signed, signature = match.groups()
         amz_date = headers.get("X-Amz-Date", "")
         credentials = self.credentials_for(access_key, headers.get("X-Amz-Security-Token"))
-        request = AWSRequest(
-            method=method,
-            url=url,
-            headers={name: headers[name] for name in signed.split(";")},
-            data=body,
-        )
-        request.context["timestamp"] = amz_date
+        request = self._signed_request(method, url, headers, signed, amz_date, body)
         # The canonical request is SigV4's; the string to sign has no region,
         # and the signature is ECDSA with a key derived from the secret.
         canonical = SigV4Auth(credentials, service, "*").canonical_request(request)
@@ -297,10 +305,8 @@ class Endpoint:
                 hashlib.sha256(canonical.encode()).hexdigest(),
             )
         )
-        from tests.harness.sigv4a import verify_sigv4a
-
         if not verify_sigv4a(credentials, string_to_sign, bytes.fromhex(signature)):
-            self._compare("x", "y")
+            raise _signature_mismatch()
         signed_at = _amz_time(amz_date)
         self._check_skew(signed_at)
         return "v4a", signed_at
@@ -316,13 +322,14 @@ class Endpoint:
         unsigned_query = "&".join(
             pair for pair in parts.query.split("&") if not pair.startswith("X-Amz-Signature=")
         )
-        request = AWSRequest(
-            method=method,
-            url=parts._replace(query=unsigned_query).geturl(),
-            headers={name: headers[name] for name in query["X-Amz-SignedHeaders"].split(";")},
-        )
         amz_date = query["X-Amz-Date"]
-        request.context["timestamp"] = amz_date
+        request = self._signed_request(
+            method,
+            parts._replace(query=unsigned_query).geturl(),
+            headers,
+            query["X-Amz-SignedHeaders"],
+            amz_date,
+        )
         signer_class = S3SigV4QueryAuth if service in ("s3", "s3express") else SigV4QueryAuth
         signer = signer_class(credentials, service, region)
         string_to_sign = signer.string_to_sign(request, signer.canonical_request(request))
