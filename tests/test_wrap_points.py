@@ -12,6 +12,7 @@ import datetime
 import importlib.util
 import inspect
 import json
+import os
 import time
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
@@ -33,6 +34,7 @@ from libfaketimefs_botocore import RealtimeError, realtime_signing, wrap_points
 from libfaketimefs_botocore.clock import ENV_VAR
 from libfaketimefs_botocore.replacements import STAND_IN_TYPES
 from libfaketimefs_botocore.switch import SWITCH
+from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 
 HAS_AWSCRT = importlib.util.find_spec("awscrt") is not None
 HAS_AIOBOTOCORE = importlib.util.find_spec("aiobotocore") is not None
@@ -312,3 +314,65 @@ def test_installed_once() -> None:
     stand_in = botocore.auth.formatdate
     assert isinstance(stand_in, STAND_IN_TYPES)
     assert not isinstance(stand_in.__wrapped__, STAND_IN_TYPES)
+
+
+@pytest.fixture
+def reads(realtime: float, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every read of the realtime file, by path."""
+    from libfaketimefs_botocore import clock
+
+    seen: list[str] = []
+    original = clock.read_realtime
+
+    def counting(path: str) -> float:
+        seen.append(path)
+        return original(path)
+
+    monkeypatch.setattr(clock, "read_realtime", counting)
+    return seen
+
+
+def _now_file() -> Path:
+    """A realtime file beside the fixture's, holding the process clock's time."""
+    path = Path(os.environ[ENV_VAR]).with_name("now")
+    path.write_text(f"{time.time():.6f}\n")
+    return path
+
+
+def test_one_read_per_signature(reads: list[str]) -> None:
+    signed(botocore.auth.SigV4Auth(CREDENTIALS, "sts", "us-east-1"))
+    assert len(reads) == 1
+    client = botocore.session.get_session().create_client(
+        "s3", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="secret"
+    )
+    client.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
+    reads.clear()
+    client.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
+    assert len(reads) == 1
+
+
+def test_two_reads_per_api_call_with_refreshable_credentials(
+    reads: list[str], endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The endpoint checks against the process clock: serve it as the real time.
+    monkeypatch.setenv(ENV_VAR, str(_now_file()))
+    expiry = datetime.datetime.now(UTC) + datetime.timedelta(hours=1)
+    credentials = RefreshableCredentials.create_from_metadata(
+        {
+            "access_key": ACCESS_KEY,
+            "secret_key": SECRET_KEY,
+            "token": None,
+            "expiry_time": expiry.isoformat(),
+        },
+        refresh_using=dict,
+        method="test",
+    )
+    session = botocore.session.get_session()
+    session._credentials = credentials
+    sts = session.create_client("sts", endpoint_url=endpoint.url, region_name="us-east-1")
+    sts.get_caller_identity()
+    reads.clear()
+    sts.get_caller_identity()
+    # One expiry check of the credentials, one signature.
+    assert len(reads) == 2
+    assert [verdict.accepted for verdict in endpoint.state.verdicts] == [True, True]
