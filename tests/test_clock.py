@@ -20,6 +20,7 @@ from libfaketimefs_botocore.clock import ENV_VAR, read_realtime, realtime
         (b"1795913929\n", 1795913929.0),
         (b"  1795913929.5 \n", 1795913929.5),
         (b"1795913929.", 1795913929.0),
+        (b".5", 0.5),
     ],
 )
 def test_reads_a_decimal_time_stamp(tmp_path: Path, content: bytes, expected: float) -> None:
@@ -40,6 +41,11 @@ def test_reads_a_decimal_time_stamp(tmp_path: Path, content: bytes, expected: fl
         (b"0", "'0'"),
         (b"0.0", "'0.0'"),
         (b"1e9", "'1e9'"),
+        (b"abc.5", "'abc.5'"),
+        (b"1.2.3", "'1.2.3'"),
+        (b".", "'.'"),
+        (b"+5", "'+5'"),
+        (b"\xd9\xa1\xd9\xa2", r"'\\xd9\\xa1\\xd9\\xa2'"),
         (b"1_795_913_929", "'1_795_913_929'"),
         (b"1795913929 1795913930", "'1795913929 1795913930'"),
         (b"99999999999999999", "'99999999999999999'"),
