@@ -17,10 +17,6 @@ from libfaketimefs_botocore.switch import SWITCH
 SKEW_LIMIT = 300.0  # seconds: AWS refuses a request time further than this from its own
 
 
-class CheckFailed(Exception):
-    """The setup cannot work; the message is the one-line reason."""
-
-
 @dataclass
 class Report:
     process_clock: float
@@ -77,7 +73,7 @@ def _import_wrap_point_modules() -> str | None:
         import botocore
     except ImportError:
         return None
-    for name in dict.fromkeys(point.module for point in wrap_points.WRAP_POINTS):
+    for name in wrap_points.MODULES:
         with contextlib.suppress(ImportError):  # awscrt or aiobotocore is not installed
             importlib.import_module(name)
     return str(botocore.__version__)

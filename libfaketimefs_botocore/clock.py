@@ -42,10 +42,8 @@ def realtime_file() -> str | None:
 
 def realtime() -> float | None:
     """The real time in seconds, or None when no realtime file is configured."""
-    path = os.environ.get(ENV_VAR)
-    if not path:
-        return None
-    return read_realtime(path)
+    path = realtime_file()
+    return None if path is None else read_realtime(path)
 
 
 def read_realtime(path: str) -> float:

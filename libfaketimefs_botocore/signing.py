@@ -13,18 +13,12 @@ from libfaketimefs_botocore.switch import SWITCH
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-_installed = False
-
-
 def _install_wrap_points() -> None:
     # Imported on first use, not with the package: wrapt 2 imports asyncio,
     # which would more than double the cost of `import libfaketimefs_botocore`.
-    global _installed
-    if not _installed:
-        from libfaketimefs_botocore import wrap_points
+    from libfaketimefs_botocore import wrap_points
 
-        wrap_points.install()
-        _installed = True
+    wrap_points.install()
 
 
 def patch_botocore() -> None:

@@ -123,7 +123,7 @@ TABLES = (AUTH, CRT_AUTH, SIGNERS, CREDENTIALS, TOKENS, UTILS, AIOBOTOCORE_SIGNE
 
 WRAP_POINTS = tuple(point for table in TABLES for point in table)
 
-_MODULES = tuple(dict.fromkeys(point.module for point in WRAP_POINTS))
+MODULES = tuple(dict.fromkeys(point.module for point in WRAP_POINTS))
 
 _install_lock = threading.Lock()
 _hooks_registered = False
@@ -137,7 +137,7 @@ def install() -> None:
     with _install_lock:
         if _hooks_registered:
             return
-        for name in _MODULES:
+        for name in MODULES:
             # Runs at once for a module already imported, else on its import.
             wrapt.register_post_import_hook(_wrap_module, name)
         _hooks_registered = True
