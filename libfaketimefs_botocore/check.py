@@ -17,11 +17,22 @@ from libfaketimefs_botocore.switch import SWITCH
 SKEW_LIMIT = 300.0  # seconds: AWS refuses a request time further than this from its own
 
 
+# Which source botocore signs with, as ``check`` names it.
+REALTIME_FILE = "realtime file"
+KERNEL_CLOCK = "kernel clock"
+KERNEL_CLOCK_CHECKED = "kernel clock, checked against the realtime file once a second"
+PROCESS_CLOCK = "process clock"
+
+
 @dataclass
 class Report:
     process_clock: float
-    realtime: float | None = None
+    realtime: float | None = None  # what botocore signs with, when it is not the process clock
+    source: str = PROCESS_CLOCK
     realtime_file: str | None = None
+    file_time: float | None = None
+    kernel_clock: float | None = None
+    kernel_clock_via: str = ""
     error: str | None = None
     libfaketime_preloaded: bool = False
     botocore_version: str | None = None
@@ -32,6 +43,12 @@ class Report:
     @property
     def skew(self) -> float | None:
         return None if self.realtime is None else self.process_clock - self.realtime
+
+    @property
+    def file_minus_kernel(self) -> float | None:
+        if self.file_time is None or self.kernel_clock is None:
+            return None
+        return self.file_time - self.kernel_clock
 
     @property
     def unpatched_refused(self) -> bool | None:
@@ -46,9 +63,14 @@ class Report:
         return {
             "ok": self.ok,
             "error": self.error,
+            "source": self.source,
             "process_clock": self.process_clock,
             "realtime": self.realtime,
             "realtime_file": self.realtime_file,
+            "realtime_file_time": self.file_time,
+            "kernel_clock": self.kernel_clock,
+            "kernel_clock_via": self.kernel_clock_via,
+            "file_minus_kernel_seconds": self.file_minus_kernel,
             "skew_seconds": self.skew,
             "unpatched_request_refused": self.unpatched_refused,
             "libfaketime_preloaded": self.libfaketime_preloaded,
@@ -80,23 +102,38 @@ def _import_wrap_point_modules() -> str | None:
 
 
 def run() -> Report:
+    botocore_version = _import_wrap_point_modules()
+    kernel = clock.kernel_clock()
+    # The clocks last, back to back, so that they can be compared.
     report = Report(process_clock=time.time())
+    report.kernel_clock_via = kernel.via
+    report.kernel_clock = None if kernel.read is None else kernel.read()
+    report.botocore_version = botocore_version
     report.libfaketime_preloaded = _libfaketime_preloaded()
     report.autopatch = os.environ.get("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH") == "1"
-    report.botocore_version = _import_wrap_point_modules()
     report.switch_on = SWITCH.on
     report.wrap_points = [
         {"module": s.point.module, "name": s.point.name, "reads": s.point.reads, "status": s.status}
         for s in wrap_points.statuses()
     ]
     report.realtime_file = clock.realtime_file()
-    if report.realtime_file is None:
-        report.error = f"{clock.ENV_VAR} is not set: botocore would sign with the process clock"
-        return report
-    try:
-        report.realtime = clock.read_realtime(report.realtime_file)
-    except clock.RealtimeError as error:
-        report.error = str(error)
+    if report.realtime_file is not None:
+        try:
+            report.file_time = clock.read_realtime(report.realtime_file)
+        except clock.RealtimeError as error:
+            report.error = str(error)
+            return report
+        if clock.agrees(report.file_time, report.kernel_clock):
+            report.source, report.realtime = KERNEL_CLOCK_CHECKED, report.kernel_clock
+        else:
+            report.source, report.realtime = REALTIME_FILE, report.file_time
+    elif report.kernel_clock is not None:
+        report.source, report.realtime = KERNEL_CLOCK, report.kernel_clock
+    else:
+        report.error = (
+            f"no source of the real time: {clock.ENV_VAR} is not set and the kernel clock "
+            f"cannot be read ({kernel.via}); botocore would sign with the process clock"
+        )
     return report
 
 
@@ -105,15 +142,40 @@ def _when(seconds: float) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _seconds(seconds: float) -> str:
+    return f"{_when(seconds)} ({seconds:.3f})"
+
+
 def render(report: Report) -> str:
-    lines = [f"process clock:     {_when(report.process_clock)} ({report.process_clock:.3f})"]
-    if report.realtime is not None:
+    lines = [f"process clock:     {_seconds(report.process_clock)}"]
+    if report.kernel_clock is not None:
         lines.append(
-            f"real time:         {_when(report.realtime)} ({report.realtime:.3f}) "
+            f"kernel clock:      {_seconds(report.kernel_clock)} via {report.kernel_clock_via}"
+        )
+    else:
+        lines.append(f"kernel clock:      unavailable: {report.kernel_clock_via}")
+    if report.realtime_file is None:
+        lines.append(f"realtime file:     {clock.ENV_VAR} is not set")
+    elif report.file_time is None:
+        lines.append(f"realtime file:     {clock.ENV_VAR}={report.realtime_file}: unreadable")
+    else:
+        lines.append(
+            f"realtime file:     {_seconds(report.file_time)} "
             f"from {clock.ENV_VAR}={report.realtime_file}"
         )
-        skew = report.skew
-        assert skew is not None
+        difference = report.file_minus_kernel
+        if difference is not None:
+            verdict = "agree" if clock.agrees(report.file_time, report.kernel_clock) else "DISAGREE"
+            lines.append(
+                f"file vs kernel:    {verdict} (file minus kernel clock: {difference:+.3f} s, "
+                f"limit {clock.AGREEMENT:.0f} s)"
+            )
+    if report.error is None:
+        lines.append(f"botocore signs by: the {report.source}")
+    else:
+        lines.append("botocore signs by: nothing: it raises instead (see below)")
+    skew = report.skew
+    if skew is not None:
         lines.append(f"skew:              {skew:+.1f} s (process clock minus real time)")
         verdict = (
             f"REFUSED (more than {SKEW_LIMIT:.0f} s off)"
@@ -121,8 +183,6 @@ def render(report: Report) -> str:
             else f"accepted (within {SKEW_LIMIT:.0f} s)"
         )
         lines.append(f"unpatched request: AWS would say {verdict}")
-    else:
-        lines.append(f"real time:         unknown: {report.error}")
     lines.append(
         f"libfaketime:       {'preloaded' if report.libfaketime_preloaded else 'not preloaded'}"
     )

@@ -1,8 +1,10 @@
 """What stands in botocore's modules for the clocks it reads.
 
-Each stand-in consults the switch on every call: off, or with no
-``FAKETIME_REALTIME_FILE``, it is the original; on, it reads the realtime
-file once and answers in the type the original returns.
+Each stand-in consults the switch on every call: off, or with no source of
+the real time, it is the original; on, it asks :func:`clock.now` once and
+answers in the type the original returns. Every datetime it makes is a plain
+``datetime.datetime``, even while freezegun has put its own class in the
+``datetime`` module.
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ import wrapt
 from libfaketimefs_botocore import clock
 from libfaketimefs_botocore.switch import SWITCH
 
+# freezegun's class is a subclass; the type of its inherited ``min`` is the
+# real one, whichever of the two the module holds now.
+_DATETIME: type[datetime.datetime] = type(datetime.datetime.min)
+_TIMEDELTA = datetime.timedelta
 _UTC = datetime.timezone.utc
-_EPOCH = datetime.datetime(1970, 1, 1)
+_EPOCH = _DATETIME(1970, 1, 1)
 
 
 def _naive_utc(seconds: float) -> datetime.datetime:
-    # Twice as fast as fromtimestamp(seconds, utc).replace(tzinfo=None), and
-    # without utcfromtimestamp's deprecation warning.
-    return _EPOCH + datetime.timedelta(seconds=seconds)
+    # Three times as fast as fromtimestamp(seconds, utc).replace(tzinfo=None),
+    # and without utcfromtimestamp's deprecation warning.
+    return _EPOCH + _TIMEDELTA(0, seconds)
 
 
 if TYPE_CHECKING:
@@ -37,10 +43,10 @@ else:
 
 
 def _reading() -> float | None:
-    """The real time when the switch is on and a realtime file is set, else None."""
+    """The real time when the switch is on and there is a source of it, else None."""
     if not SWITCH.on:
         return None
-    return clock.realtime()
+    return clock.now()
 
 
 class RealtimeFunction(_FunctionWrapper):
@@ -70,7 +76,7 @@ def _current_datetime(
         return wrapped(*args, **kwargs)
     if (not args and not kwargs) or _remove_tzinfo(*args, **kwargs):
         return _naive_utc(seconds)
-    return datetime.datetime.fromtimestamp(seconds, _UTC)
+    return _DATETIME.fromtimestamp(seconds, _UTC)
 
 
 def _formatdate_arguments(
@@ -129,14 +135,21 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
     def now(self, tz: datetime.tzinfo | None = None) -> datetime.datetime:
         seconds = _reading()
         if seconds is None:
-            return self.__wrapped__.now(tz)  # type: ignore[no-any-return]
-        return self.__wrapped__.fromtimestamp(seconds, tz)  # type: ignore[no-any-return]
+            return self._self_original().now(tz)
+        return _DATETIME.fromtimestamp(seconds, tz)
 
     def utcnow(self) -> datetime.datetime:
         seconds = _reading()
         if seconds is None:
-            return self.__wrapped__.utcnow()  # type: ignore[no-any-return]
+            return self._self_original().utcnow()
         return _naive_utc(seconds)
+
+    def _self_original(self) -> type[datetime.datetime]:
+        # freezegun replaces the datetime module's class and every module's
+        # binding of it, but not this proxy: follow the module, as the
+        # binding would have.
+        wrapped: type[datetime.datetime] = self.__wrapped__
+        return datetime.datetime if wrapped is _DATETIME else wrapped
 
     def __instancecheck__(self, instance: object) -> bool:
         return isinstance(instance, self.__wrapped__)
@@ -155,7 +168,7 @@ class RealtimeDatetimeModule(_ObjectProxy):
 
     def __init__(self, wrapped: Any) -> None:
         super().__init__(wrapped)
-        self._self_datetime = RealtimeDatetimeClass(wrapped.datetime)
+        self._self_datetime = RealtimeDatetimeClass(_DATETIME)
 
     @property
     def datetime(self) -> RealtimeDatetimeClass:

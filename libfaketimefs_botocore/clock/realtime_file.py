@@ -1,4 +1,4 @@
-"""The real time, read from the file that libfaketimefs serves."""
+"""The real time as libfaketimefs serves it: a file holding a Unix time stamp."""
 
 from __future__ import annotations
 
@@ -33,17 +33,6 @@ class RealtimeError(BotoCoreError):
         super().__init__(variable=ENV_VAR, path=path, reason=reason)
         self.path = path
         self.reason = reason
-
-
-def realtime_file() -> str | None:
-    """The path in ``FAKETIME_REALTIME_FILE``, or None when it is unset or empty."""
-    return os.environ.get(ENV_VAR) or None
-
-
-def realtime() -> float | None:
-    """The real time in seconds, or None when no realtime file is configured."""
-    path = realtime_file()
-    return None if path is None else read_realtime(path)
 
 
 def read_realtime(path: str) -> float:

@@ -1,0 +1,121 @@
+"""The real time, from the best source this process has.
+
+In order: the libfaketimefs file named by ``FAKETIME_REALTIME_FILE`` (the
+authority when set), then the kernel's own clock, which no faker here
+reaches. With neither, :func:`now` answers None and botocore keeps the
+process clock.
+
+Reading the file is a FUSE round trip to the libfaketimefs daemon, so it is
+not read for every signature: while it agrees with the kernel clock, the
+kernel clock answers and the file is read again at least once a second.
+When they disagree (a faked kernel clock, a file that is not this
+machine's time) the file is read at every call and its time is used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from libfaketimefs_botocore.clock.kernel import KernelClock, open_kernel_clock
+from libfaketimefs_botocore.clock.realtime_file import ENV_VAR, RealtimeError, read_realtime
+
+__all__ = [
+    "ENV_VAR",
+    "RealtimeError",
+    "agrees",
+    "kernel_clock",
+    "now",
+    "read_realtime",
+    "realtime_file",
+]
+
+AGREEMENT = 1.0  # seconds: a file this close to the kernel clock agrees with it
+RECHECK = 1.0  # seconds of kernel time between two reads of an agreeing file
+
+
+@dataclass(frozen=True)
+class _Agreement:
+    """The file at ``path`` agreed with the kernel clock at ``since``."""
+
+    path: str | None
+    since: float
+    until: float
+
+
+_NONE = _Agreement(None, 0.0, 0.0)
+_agreement = _NONE  # replaced whole, never changed: safe to read without a lock
+_kernel: KernelClock | None = None
+
+
+def now() -> float | None:
+    """The real time in seconds, or None when this process has no source of it."""
+    path = realtime_file()
+    kernel = kernel_clock().read
+    kernel_now = None if kernel is None else kernel()
+    if path is None:
+        return kernel_now
+    if kernel_now is not None:
+        agreement = _agreement
+        # A kernel clock stepped backwards falls outside the window too.
+        if agreement.path == path and agreement.since <= kernel_now < agreement.until:
+            return kernel_now
+    return _from_file(path, kernel_now)
+
+
+def _from_file(path: str, kernel_now: float | None) -> float:
+    global _agreement
+    seconds = read_realtime(path)
+    if kernel_now is not None and agrees(seconds, kernel_now):
+        _agreement = _Agreement(path, kernel_now, kernel_now + RECHECK)
+        return kernel_now
+    _agreement = _NONE
+    return seconds
+
+
+def agrees(file_seconds: float, kernel_seconds: float | None) -> bool:
+    """Whether the file's time and the kernel clock's are the same real time."""
+    return kernel_seconds is not None and abs(file_seconds - kernel_seconds) <= AGREEMENT
+
+
+def forget() -> None:
+    """Read the file at the next call, whatever it said last."""
+    global _agreement
+    _agreement = _NONE
+
+
+def kernel_clock() -> KernelClock:
+    """The way to the kernel's clock, found at the first call."""
+    global _kernel
+    if _kernel is None:
+        _kernel = open_kernel_clock()
+    return _kernel
+
+
+# os.environ.get() costs about 0.7 µs, as much as the rest of a kernel-clock
+# read, because it encodes the name at each call. On POSIX os.environ keeps
+# a plain dict of bytes, which a lookup reads in a few nanoseconds, and every
+# change made through os.environ (monkeypatch included) lands in it.
+_ENVIRON_DATA = getattr(os.environ, "_data", None) if os.name == "posix" else None
+_KEY = os.fsencode(ENV_VAR)
+_decoded: tuple[bytes | None, str | None] = (None, None)
+
+
+def realtime_file() -> str | None:
+    """The path in ``FAKETIME_REALTIME_FILE``, or None when it is unset or empty."""
+    global _decoded
+    if not isinstance(_ENVIRON_DATA, dict):
+        return os.environ.get(ENV_VAR) or None
+    raw = _ENVIRON_DATA.get(_KEY)
+    if not raw:
+        return None
+    decoded = _decoded
+    if decoded[0] is not raw:
+        decoded = _decoded = (raw, os.fsdecode(raw))
+    return decoded[1]
+
+
+# A child keeps the kernel clock (the vDSO is mapped into it too), but reads
+# the file again before trusting it.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=forget)

@@ -1,0 +1,119 @@
+"""The kernel's own CLOCK_REALTIME, by a way in that no faker here reaches.
+
+libfaketime replaces libc's ``clock_gettime`` (and every function built on
+it); freezegun and time-machine replace Python's ``time`` and ``datetime``
+functions. None of them touches the function that the kernel maps into
+every process (the vDSO), nor libc's generic ``syscall()`` (Debian's
+libfaketime exports no ``syscall``). So the time read here is the machine's
+real time even in a faked process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+import struct
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+CLOCK_REALTIME = 0
+
+# The vDSO's entry point, named by architecture (Linux's vdso.lds files).
+# Only architectures whose vDSO follows the C calling convention are listed.
+_VDSO_FUNCTIONS = {
+    "x86_64": "__vdso_clock_gettime",
+    "aarch64": "__kernel_clock_gettime",
+    "riscv64": "__vdso_clock_gettime",
+}
+
+# SYS_clock_gettime: x86_64's own table; the others use asm-generic's.
+_SYSCALL_NUMBERS = {"x86_64": 228, "aarch64": 113, "riscv64": 113, "loongarch64": 113}
+
+# struct timespec on these 64-bit Linux architectures: two C longs.
+_TIMESPEC = struct.Struct("@ll")
+
+
+@dataclass(frozen=True)
+class KernelClock:
+    """How this process reads the kernel's clock, or why it cannot."""
+
+    read: Callable[[], float | None] | None
+    via: str  # what ``read`` calls, or why there is no ``read``
+
+
+def open_kernel_clock(machine: str | None = None, use_vdso: bool = True) -> KernelClock:
+    """Find a way to the kernel's clock, and check that it answers."""
+    machine = machine or platform.machine()
+    if sys.platform != "linux" or ctypes.sizeof(ctypes.c_long) != 8:
+        return KernelClock(None, f"no raw clock on {sys.platform} {machine}")
+    reasons = []
+    for way in (_vdso, _syscall) if use_vdso else (_syscall,):
+        clock, reason = way(machine)
+        if clock is None:
+            reasons.append(reason)
+            continue
+        if clock.read is not None and clock.read() is not None:
+            return clock
+        reasons.append(f"{clock.via} failed: {os.strerror(ctypes.get_errno()) or 'error'}")
+    return KernelClock(None, "; ".join(reasons))
+
+
+def _vdso(machine: str) -> tuple[KernelClock | None, str]:
+    name = _VDSO_FUNCTIONS.get(machine)
+    if name is None:
+        return None, f"no known vDSO clock_gettime on {machine}"
+    try:
+        # RTLD_NOLOAD: only the image the kernel mapped, never a file by that name.
+        vdso = ctypes.PyDLL("linux-vdso.so.1", mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
+        function = getattr(vdso, name)
+    except (OSError, AttributeError) as error:
+        return None, f"vDSO {name} not found: {error}"
+    function.restype = ctypes.c_int
+    function.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    return KernelClock(_reader(function, ()), f"vDSO {name}"), ""
+
+
+def _syscall(machine: str) -> tuple[KernelClock | None, str]:
+    number = _SYSCALL_NUMBERS.get(machine)
+    if number is None:
+        return None, f"no known clock_gettime system call number on {machine}"
+    try:
+        function = ctypes.PyDLL(None, use_errno=True).syscall
+    except (OSError, AttributeError) as error:
+        return None, f"libc syscall() not found: {error}"
+    function.restype = ctypes.c_long
+    function.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_void_p]
+    return KernelClock(_reader(function, (number,)), f"syscall({number}) through libc"), ""
+
+
+def _reader(function: Callable[..., int], leading: tuple[int, ...]) -> Callable[[], float | None]:
+    """A read of CLOCK_REALTIME through ``function``: seconds, or None if it fails."""
+    unpack = _TIMESPEC.unpack_from
+    arguments = (*leading, CLOCK_REALTIME)
+
+    def read_own_buffer() -> float | None:
+        buffer = ctypes.create_string_buffer(_TIMESPEC.size)
+        if function(*arguments, ctypes.addressof(buffer)) != 0:
+            return None
+        seconds, nanoseconds = unpack(buffer)
+        return float(seconds + nanoseconds * 1e-9)
+
+    if not getattr(sys, "_is_gil_enabled", lambda: True)():
+        return read_own_buffer
+
+    # PyDLL keeps the GIL through the call, so calls are serialised and one
+    # buffer serves every thread: unpack_from copies both fields in one
+    # step, and whatever it copies is a whole reading taken no earlier than
+    # this call's. Without a GIL, each call needs a buffer of its own.
+    shared = ctypes.create_string_buffer(_TIMESPEC.size)
+    address = ctypes.addressof(shared)
+
+    def read_shared_buffer() -> float | None:
+        if function(*arguments, address) != 0:
+            return None
+        seconds, nanoseconds = unpack(shared)
+        return float(seconds + nanoseconds * 1e-9)
+
+    return read_shared_buffer
