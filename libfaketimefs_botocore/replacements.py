@@ -18,12 +18,21 @@ import wrapt
 from libfaketimefs_botocore import clock
 from libfaketimefs_botocore.switch import SWITCH
 
-# freezegun's class is a subclass; the type of its inherited ``min`` is the
-# real one, whichever of the two the module holds now.
-_DATETIME: type[datetime.datetime] = type(datetime.datetime.min)
+
+class _Real:
+    """The real ``datetime.datetime``, out of freezegun's reach.
+
+    freezegun swaps every module-level name bound to the class, so it is kept
+    in a class attribute; and taken as the type of ``min``, which its
+    subclass inherits, in case this module is imported during a freeze.
+    """
+
+    datetime: type[datetime.datetime] = type(datetime.datetime.min)
+
+
 _TIMEDELTA = datetime.timedelta
 _UTC = datetime.timezone.utc
-_EPOCH = _DATETIME(1970, 1, 1)
+_EPOCH = _Real.datetime(1970, 1, 1)
 
 
 def _naive_utc(seconds: float) -> datetime.datetime:
@@ -76,7 +85,7 @@ def _current_datetime(
         return wrapped(*args, **kwargs)
     if (not args and not kwargs) or _remove_tzinfo(*args, **kwargs):
         return _naive_utc(seconds)
-    return _DATETIME.fromtimestamp(seconds, _UTC)
+    return _Real.datetime.fromtimestamp(seconds, _UTC)
 
 
 def _formatdate_arguments(
@@ -136,7 +145,7 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
         seconds = _reading()
         if seconds is None:
             return self._self_original().now(tz)
-        return _DATETIME.fromtimestamp(seconds, tz)
+        return _Real.datetime.fromtimestamp(seconds, tz)
 
     def utcnow(self) -> datetime.datetime:
         seconds = _reading()
@@ -149,7 +158,7 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
         # binding of it, but not this proxy: follow the module, as the
         # binding would have.
         wrapped: type[datetime.datetime] = self.__wrapped__
-        return datetime.datetime if wrapped is _DATETIME else wrapped
+        return datetime.datetime if wrapped is _Real.datetime else wrapped
 
     def __instancecheck__(self, instance: object) -> bool:
         return isinstance(instance, self.__wrapped__)
@@ -168,7 +177,7 @@ class RealtimeDatetimeModule(_ObjectProxy):
 
     def __init__(self, wrapped: Any) -> None:
         super().__init__(wrapped)
-        self._self_datetime = RealtimeDatetimeClass(_DATETIME)
+        self._self_datetime = RealtimeDatetimeClass(_Real.datetime)
 
     @property
     def datetime(self) -> RealtimeDatetimeClass:
