@@ -10,6 +10,7 @@ answers in the type the original returns. Every datetime it makes is a plain
 from __future__ import annotations
 
 import datetime
+import logging
 import time as time_module
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -129,9 +130,36 @@ def _build_dpop_header(
     return wrapped(private_key, uri, uid=uid, ts=ts)
 
 
+_logger = logging.getLogger("libfaketimefs_botocore")
+_steered_away_from_crt = False
+
+
+def _should_use_crt(
+    wrapped: Callable[..., bool],
+    instance: object,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> bool:
+    # boto3's CRT transfer manager signs in C, by a clock that libfaketime
+    # fakes and no wrapper here reaches; its classic manager signs through
+    # botocore. Asked first, so boto3's own errors (no awscrt) still surface.
+    use_crt = wrapped(*args, **kwargs)
+    if not (use_crt and SWITCH.on):
+        return use_crt
+    global _steered_away_from_crt
+    if not _steered_away_from_crt:
+        _steered_away_from_crt = True
+        _logger.debug(
+            "boto3's CRT transfer manager signs with the process clock: using its classic "
+            "transfer manager while real-time signing is on"
+        )
+    return False
+
+
 current_datetime = _realtime_function(_current_datetime)
 formatdate = _realtime_function(_formatdate)
 build_dpop_header = _realtime_function(_build_dpop_header)
+should_use_crt = _realtime_function(_should_use_crt)
 
 
 class RealtimeDatetimeClass(_CallableObjectProxy):

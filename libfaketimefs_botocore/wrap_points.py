@@ -1,5 +1,7 @@
 """Where botocore and aiobotocore read the clock, one table per module.
 
+Also where boto3 picks a transfer manager that signs outside botocore.
+
 Each module's own binding is wrapped (``from x import f`` copies the name),
 from a post-import hook, so the order of ``import botocore`` and the patch
 does not matter. Two eras: up to botocore 1.40.1 (aiobotocore 2.24.1) the
@@ -109,6 +111,16 @@ AIOBOTOCORE_SIGNERS = (
     _named("aiobotocore.signers", "aiobotocore presigned POST expiration: get_current_datetime()"),
 )
 
+BOTO3_TRANSFER = (
+    WrapPoint(
+        "boto3.s3.transfer",
+        "_should_use_crt",
+        "S3 transfers: the CRT transfer manager signs in C with the process clock; "
+        "the classic one is used while the switch is on",
+        replacements.should_use_crt,
+    ),
+)
+
 # aiobotocore.credentials and aiobotocore.tokens import botocore's _local_now
 # and _utc_now by name: the functions themselves, whose bodies read the
 # datetime names replaced above, so they need no table of their own.
@@ -119,7 +131,16 @@ AIOBOTOCORE_SIGNERS = (
 # with AWS's clock under any fake time (tests/test_expiry_end_to_end.py
 # checks it). Redirecting it would add two file reads to every API call and
 # change nothing.
-TABLES = (AUTH, CRT_AUTH, SIGNERS, CREDENTIALS, TOKENS, UTILS, AIOBOTOCORE_SIGNERS)
+TABLES = (
+    AUTH,
+    CRT_AUTH,
+    SIGNERS,
+    CREDENTIALS,
+    TOKENS,
+    UTILS,
+    AIOBOTOCORE_SIGNERS,
+    BOTO3_TRANSFER,
+)
 
 WRAP_POINTS = tuple(point for table in TABLES for point in table)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import json
+import logging
 import os
 import sys
 import threading
@@ -29,8 +31,11 @@ ENDPOINT = OPTIONS.get("endpoint", "")
 
 
 def realtime() -> float | None:
+    path = os.environ.get("FAKETIME_REALTIME_FILE")
+    if path is None:
+        return None
     try:
-        with open(os.environ["FAKETIME_REALTIME_FILE"]) as file:
+        with open(path) as file:
             return float(file.read())
     except ValueError:
         return None
@@ -177,6 +182,46 @@ def clocks() -> dict[str, float | None]:
     return {"fake": time.time(), "real": realtime()}
 
 
+def count_file_reads() -> list[str]:
+    """Every read of the realtime file from here on, by path."""
+    from libfaketimefs_botocore import clock
+
+    reads: list[str] = []
+    original = clock.read_realtime
+
+    def counting(path: str) -> float:
+        reads.append(path)
+        return original(path)
+
+    clock.read_realtime = counting
+    return reads
+
+
+@contextlib.contextmanager
+def faked_in_process(faker: dict[str, Any]) -> Iterator[None]:
+    """freezegun or time-machine, some days from now."""
+    name, days, tick = faker["name"], faker["days"], faker.get("tick", False)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    if name == "freezegun":
+        import freezegun
+
+        with freezegun.freeze_time(now + datetime.timedelta(days=days), tick=tick):
+            yield
+    elif name == "time-machine-travel":
+        import time_machine
+
+        with time_machine.travel(now + datetime.timedelta(days=days), tick=tick):
+            yield
+    elif name == "time-machine-shift":
+        import time_machine
+
+        with time_machine.travel(now, tick=tick) as traveller:
+            traveller.shift(datetime.timedelta(days=days))
+            yield
+    else:
+        raise ValueError(name)
+
+
 def scenario_schemes() -> dict[str, Any]:
     import botocore
     import botocore.auth
@@ -193,6 +238,149 @@ def scenario_schemes() -> dict[str, Any]:
         "crt": bool(botocore.compat.HAS_CRT),
         "v4_signer": botocore.auth.AUTH_TYPE_MAPS["v4"].__name__,
     }
+
+
+def scenario_faker_schemes() -> dict[str, Any]:
+    """Every scheme under freezegun or time-machine: outside realtime_signing, then inside."""
+    import libfaketimefs_botocore
+
+    schemes = OPTIONS["schemes"]
+    with faked_in_process(OPTIONS["faker"]):
+        outside = {name: attempt(SCHEMES[name]) for name in schemes}
+        with libfaketimefs_botocore.realtime_signing():
+            inside = {name: attempt(SCHEMES[name]) for name in schemes}
+            program_clock = {
+                "time": time.time(),
+                "now": datetime.datetime.now(datetime.timezone.utc).timestamp(),
+                "year": datetime.date.today().year,
+            }
+    return {"outside": outside, "inside": inside, "program_clock": program_clock}
+
+
+def scenario_sign_for() -> dict[str, Any]:
+    """Sign without pause for some seconds; count the reads of the realtime file."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    with patched(OPTIONS["patch"]):
+        reads = count_file_reads()
+        credentials = Credentials(ACCESS_KEY, SECRET_KEY)
+        signatures = 0
+        stamps = set()
+        start = time.perf_counter()
+        while time.perf_counter() - start < OPTIONS["seconds"]:
+            request = AWSRequest(method="GET", url="https://sts.amazonaws.com/")
+            SigV4Auth(credentials, "sts", "us-east-1").add_auth(request)
+            stamps.add(request.headers["X-Amz-Date"])
+            signatures += 1
+        elapsed = time.perf_counter() - start
+    return {
+        "signatures": signatures,
+        "reads": len(reads),
+        "seconds": elapsed,
+        "stamps": sorted(stamps),
+        "clocks": clocks(),
+    }
+
+
+def scenario_fork() -> dict[str, Any]:
+    """Sign in the parent, then fork: the child signs a call and a presigned URL."""
+    with patched(OPTIONS["patch"]):
+        reads = count_file_reads()
+        parent = attempt(lambda: client("sts").get_caller_identity())
+        reads_in_parent = len(reads)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report through the pipe, never return
+            try:
+                del reads[:]
+                outcome = {
+                    "call": attempt(lambda: client("sts").get_caller_identity()),
+                    "presigned": attempt(SCHEMES["s3v4-query"]),
+                    "reads": len(reads),
+                }
+                os.write(write_end, json.dumps(outcome).encode())
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            child = json.loads(pipe.read())
+        os.waitpid(pid, 0)
+    return {
+        "parent": parent,
+        "reads_in_parent": reads_in_parent,
+        "child": child,
+        "child_pid": pid,
+        "clocks": clocks(),
+    }
+
+
+def scenario_transfer() -> dict[str, Any]:
+    """boto3's upload_file and download_file, asking for the CRT transfer manager."""
+    import tempfile
+
+    from boto3.s3.transfer import TransferConfig
+
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(f"{record.name}: {record.getMessage()}")
+
+    for name in ("boto3.s3.transfer", "libfaketimefs_botocore"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(Keep())
+    config = TransferConfig(preferred_transfer_client=OPTIONS["transfer_client"])
+    with tempfile.TemporaryDirectory() as directory, patched(OPTIONS["patch"]):
+        source = os.path.join(directory, "up.txt")
+        with open(source, "wb") as file:
+            file.write(b"hello" * 1000)
+        s3 = client("s3", "s3v4")
+        upload = attempt(lambda: s3.upload_file(source, "bucket", "key.txt", Config=config))
+        target = os.path.join(directory, "down.txt")
+        download = attempt(lambda: s3.download_file("bucket", "key.txt", target, Config=config))
+    return {"upload": upload, "download": download, "log": records, "clocks": clocks()}
+
+
+def scenario_s3transfer_crt() -> dict[str, Any]:
+    """s3transfer's CRT transfer manager itself, pointed at the endpoint: it signs in C."""
+    import tempfile
+
+    import botocore.session
+    from botocore.config import Config
+    from botocore.credentials import Credentials
+    from s3transfer.crt import (
+        BotocoreCRTCredentialsWrapper,
+        BotocoreCRTRequestSerializer,
+        CRTTransferManager,
+        create_s3_crt_client,
+    )
+
+    # The CRT resolves the Host header's name, which must not be an address.
+    endpoint_url = ENDPOINT.replace("127.0.0.1", "localhost")
+    with tempfile.TemporaryDirectory() as directory, patched(OPTIONS["patch"]):
+        source = os.path.join(directory, "up.txt")
+        with open(source, "wb") as file:
+            file.write(b"hello")
+        credentials = BotocoreCRTCredentialsWrapper(Credentials(ACCESS_KEY, SECRET_KEY))
+        crt_client = create_s3_crt_client(
+            "us-east-1",
+            crt_credentials_provider=credentials.to_crt_credentials_provider(),
+            use_ssl=False,
+        )
+        serializer = BotocoreCRTRequestSerializer(
+            botocore.session.Session(),
+            {
+                "region_name": "us-east-1",
+                "endpoint_url": endpoint_url,
+                "config": Config(s3={"addressing_style": "path"}),
+            },
+        )
+        with CRTTransferManager(crt_client, serializer) as manager:
+            upload = attempt(lambda: manager.upload(source, "bucket", "key.txt").result())
+    return {"upload": upload, "clocks": clocks()}
 
 
 def scenario_order() -> dict[str, Any]:
@@ -301,6 +489,7 @@ def scenario_threads() -> dict[str, Any]:
                     inside.append(request.headers["X-Amz-Date"])
 
     threads = [threading.Thread(target=work) for _ in range(16)]
+    reads = count_file_reads()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -310,6 +499,7 @@ def scenario_threads() -> dict[str, Any]:
     return {
         "inside": inside,
         "after": after.headers["X-Amz-Date"],
+        "reads": len(reads),
         "switch_on": SWITCH.on,
         "count": SWITCH.count,
         "clocks": clocks(),

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = Path(__file__).with_name("client.py")
@@ -86,6 +86,10 @@ class Mount:
         (self.mountpoint / "control").write_text(f"{now} {target} {target} 1\n")
         assert abs(float(self.faketimerc.read_text()) - seconds) < 5
 
+    def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """libfaketime driven by this mount, which also serves the real time."""
+        return faked_environment(self, extra)
+
     def stop(self) -> None:
         fusermount = shutil.which("fusermount") or shutil.which("fusermount3") or "fusermount"
         subprocess.run(
@@ -109,33 +113,64 @@ def remove_libfaketime_leftovers(pid: int) -> None:
             os.unlink(path)
 
 
-def faked_environment(mount: Mount, extra: dict[str, str] | None = None) -> dict[str, str]:
+def _client_environment(extra: dict[str, str] | None, **settings: str) -> dict[str, str]:
     env = clean_environment()
     env.update(
-        LD_PRELOAD=libfaketime(),
-        FAKETIME_TIMESTAMP_FILE=str(mount.faketimerc),
-        FAKETIME_NO_CACHE="1",
-        FAKETIME_REALTIME_FILE=str(mount.realtime),
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
         AWS_DEFAULT_REGION="us-east-1",
         PYTHONDONTWRITEBYTECODE="1",
     )
+    env.update(settings)
     env.update(extra or {})
     return {name: value for name, value in env.items() if value != ""}
 
 
+def faked_environment(mount: Mount, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """libfaketime driven by the libfaketimefs mount, which also serves the real time."""
+    return _client_environment(
+        extra,
+        LD_PRELOAD=libfaketime(),
+        FAKETIME_TIMESTAMP_FILE=str(mount.faketimerc),
+        FAKETIME_NO_CACHE="1",
+        FAKETIME_REALTIME_FILE=str(mount.realtime),
+    )
+
+
+class Libfaketime:
+    """libfaketime alone: ``FAKETIME`` in the environment, no libfaketimefs, no realtime file."""
+
+    def __init__(self, faketime: str) -> None:
+        self.faketime = faketime
+
+    def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        return _client_environment(extra, LD_PRELOAD=libfaketime(), FAKETIME=self.faketime)
+
+
+class Unfaked:
+    """No libfaketime: the program fakes its own clock (freezegun, time-machine) or none."""
+
+    def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        return _client_environment(extra)
+
+
+class ClockSetup(Protocol):
+    """How a client process's clock is faked: its environment says it all."""
+
+    def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]: ...
+
+
 def run_faked(
     argv: list[str],
-    mount: Mount,
+    setup: ClockSetup,
     extra_env: dict[str, str] | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command under libfaketime, with a timeout: timed waits can hang there."""
+    """Run a command with its clock faked, with a timeout: timed waits can hang there."""
     process = subprocess.Popen(
         argv,
-        env=faked_environment(mount, extra_env),
+        env=setup.environment(extra_env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -160,13 +195,13 @@ def run_faked(
 
 def run_client(
     scenario: str,
-    mount: Mount,
+    setup: ClockSetup,
     options: dict[str, Any],
     extra_env: dict[str, str] | None = None,
     timeout: float = 120,
 ) -> dict[str, Any]:
     result = run_faked(
-        [sys.executable, str(CLIENT), scenario, json.dumps(options)], mount, extra_env, timeout
+        [sys.executable, str(CLIENT), scenario, json.dumps(options)], setup, extra_env, timeout
     )
     if result.returncode != 0:
         raise AssertionError(f"client {scenario} failed ({result.returncode}):\n{result.stderr}")
