@@ -1,160 +1,176 @@
-"""Reading the realtime file: good content, and every way it can be broken."""
+"""Where the real time comes from: the realtime file, checked against the kernel clock."""
 
 from __future__ import annotations
 
 import os
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import BotoCoreError
 
-from libfaketimefs_botocore import RealtimeError
-from libfaketimefs_botocore.clock import ENV_VAR, read_realtime, realtime
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        (b"1795913929.4221611022949218750000", 1795913929.4221611),
-        (b"1795913929\n", 1795913929.0),
-        (b"  1795913929.5 \n", 1795913929.5),
-        (b"1795913929.", 1795913929.0),
-        (b".5", 0.5),
-    ],
-)
-def test_reads_a_decimal_time_stamp(tmp_path: Path, content: bytes, expected: float) -> None:
-    path = tmp_path / "realtime"
-    path.write_bytes(content)
-    assert read_realtime(str(path)) == pytest.approx(expected)
+from libfaketimefs_botocore import RealtimeError, clock
+from libfaketimefs_botocore.clock import ENV_VAR
+from libfaketimefs_botocore.clock.kernel import KernelClock
+from tests.harness.faketime import Mount
 
 
-@pytest.mark.parametrize(
-    ("content", "found"),
-    [
-        (b"", "empty"),
-        (b" \n", "empty"),
-        (b"soon", "'soon'"),
-        (b"nan", "'nan'"),
-        (b"inf", "'inf'"),
-        (b"-1795913929", "'-1795913929'"),
-        (b"0", "'0'"),
-        (b"0.0", "'0.0'"),
-        (b"1e9", "'1e9'"),
-        (b"abc.5", "'abc.5'"),
-        (b"1.2.3", "'1.2.3'"),
-        (b".", "'.'"),
-        (b"+5", "'+5'"),
-        (b"\xd9\xa1\xd9\xa2", r"'\\xd9\\xa1\\xd9\\xa2'"),
-        (b"1_795_913_929", "'1_795_913_929'"),
-        (b"1795913929 1795913930", "'1795913929 1795913930'"),
-        (b"99999999999999999", "'99999999999999999'"),
-        (b"\xff\xfe", r"'\\xff\\xfe'"),
-        (b"1" * 65, "more than 64 bytes"),
-    ],
-)
-def test_rejects_content_that_is_not_a_time_stamp(
-    tmp_path: Path, content: bytes, found: str
+@pytest.fixture(autouse=True)
+def _fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    clock.forget()
+    yield
+    clock.forget()
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every read of a realtime file, by path."""
+    seen: list[str] = []
+    original = clock.read_realtime
+
+    def counting(path: str) -> float:
+        seen.append(path)
+        return original(path)
+
+    monkeypatch.setattr(clock, "read_realtime", counting)
+    return seen
+
+
+def _file(path: Path, seconds: float) -> Path:
+    path.write_text(f"{seconds:.6f}\n")
+    return path
+
+
+def _near_now(seconds: float | None) -> bool:
+    return seconds is not None and abs(seconds - time.time()) < 0.05
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_no_file_means_the_kernel_clock(
+    monkeypatch: pytest.MonkeyPatch, reads: list[str], value: str | None
+) -> None:
+    if value is not None:
+        monkeypatch.setenv(ENV_VAR, value)
+    assert clock.realtime_file() is None
+    assert _near_now(clock.now())
+    assert reads == []
+
+
+def test_agreeing_file_is_read_about_once_a_second(
+    mount: Mount, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(mount.realtime))
+    calls = 0
+    start = time.monotonic()
+    while time.monotonic() - start < 3.5:
+        assert _near_now(clock.now())
+        calls += 1
+    assert calls > 1000
+    # Once at the start, then once a second: 4 reads in 3.5 s.
+    assert 3 <= len(reads) <= 5, len(reads)
+
+
+def test_disagreeing_file_is_followed_and_read_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+) -> None:
+    ten_minutes_on = time.time() + 600
+    monkeypatch.setenv(ENV_VAR, str(_file(tmp_path / "realtime", ten_minutes_on)))
+    for _ in range(20):
+        assert clock.now() == pytest.approx(ten_minutes_on)
+    assert len(reads) == 20
+
+
+def test_a_file_one_second_off_is_read_again_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+) -> None:
+    path = _file(tmp_path / "realtime", time.time() - 1.5)
+    monkeypatch.setenv(ENV_VAR, str(path))
+    assert clock.now() == pytest.approx(time.time() - 1.5, abs=0.05)
+    assert clock.now() == pytest.approx(time.time() - 1.5, abs=0.05)
+    assert len(reads) == 2
+
+
+class _Rewriter:
+    """Keeps a file at the current time, as libfaketimefs would, until stopped."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        _file(path, time.time())
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            tmp = self.path.with_suffix(".tmp")
+            _file(tmp, time.time())
+            os.replace(tmp, self.path)
+            time.sleep(0.02)
+
+    def __enter__(self) -> _Rewriter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def test_a_file_turned_to_garbage_raises_within_two_seconds_and_recovers_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "realtime"
-    path.write_bytes(content)
-    with pytest.raises(RealtimeError) as raised:
-        read_realtime(str(path))
-    message = str(raised.value)
-    assert str(path) in message
-    assert ENV_VAR in message
-    assert found in message
-    assert raised.value.path == str(path)
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    path = tmp_path / "absent"
-    with pytest.raises(RealtimeError, match="cannot open it: No such file or directory"):
-        read_realtime(str(path))
-
-
-def test_directory(tmp_path: Path) -> None:
-    with pytest.raises(RealtimeError, match="cannot read it: Is a directory"):
-        read_realtime(str(tmp_path))
-
-
-def test_dev_zero_is_read_in_one_small_read() -> None:
-    with pytest.raises(RealtimeError, match="more than 64 bytes"):
-        read_realtime("/dev/zero")
-
-
-def _in_thread_with_deadline(function: object) -> BaseException | None:
-    """Run in a thread so that a hang fails the test instead of freezing it."""
-    outcome: list[BaseException | None] = []
-
-    def run() -> None:
-        try:
-            function()  # type: ignore[operator]
-            outcome.append(None)
-        except BaseException as error:  # noqa: BLE001
-            outcome.append(error)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(10)
-    assert not thread.is_alive(), "reading the realtime file hung"
-    return outcome[0]
-
-
-def test_fifo_without_writer_fails_at_once(tmp_path: Path) -> None:
-    fifo = tmp_path / "fifo"
-    os.mkfifo(fifo)
-    error = _in_thread_with_deadline(lambda: read_realtime(str(fifo)))
-    assert isinstance(error, RealtimeError)
-    assert "empty" in str(error)
-
-
-def test_fifo_with_a_silent_writer_fails_at_once(tmp_path: Path) -> None:
-    fifo = tmp_path / "fifo"
-    os.mkfifo(fifo)
-    reader_side = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-    writer = os.open(fifo, os.O_WRONLY)
-    try:
-        error = _in_thread_with_deadline(lambda: read_realtime(str(fifo)))
-    finally:
-        os.close(writer)
-        os.close(reader_side)
-    assert isinstance(error, RealtimeError)
-    assert "cannot read it" in str(error)
-
-
-def test_is_a_botocore_error(tmp_path: Path) -> None:
-    with pytest.raises(BotoCoreError):
-        read_realtime(str(tmp_path / "absent"))
-
-
-def test_unset_or_empty_variable_means_no_real_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    assert realtime() is None
-    monkeypatch.setenv(ENV_VAR, "")
-    assert realtime() is None
-
-
-def test_variable_is_read_at_each_call(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    path = tmp_path / "realtime"
     monkeypatch.setenv(ENV_VAR, str(path))
+    with _Rewriter(path):
+        for _ in range(1000):
+            assert _near_now(clock.now())
+    path.write_text("garbage\n")
+    broken_at = time.monotonic()
+    with pytest.raises(RealtimeError, match="garbage"):  # noqa: PT012 - until it raises
+        while time.monotonic() - broken_at < 5:
+            assert _near_now(clock.now())
+    assert time.monotonic() - broken_at <= 2
     with pytest.raises(RealtimeError):
-        realtime()
-    path.write_text("1795913929\n")
-    assert realtime() == 1795913929.0
-    path.write_text("1795913930.5\n")
-    assert realtime() == 1795913930.5
+        clock.now()
+    _file(path, time.time())
+    assert _near_now(clock.now())
+
+
+def test_a_new_variable_is_read_at_the_next_call(
+    mount: Mount, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(mount.realtime))
+    assert _near_now(clock.now())
+    ten_minutes_on = time.time() + 600
+    monkeypatch.setenv(ENV_VAR, str(_file(tmp_path / "other", ten_minutes_on)))
+    assert clock.now() == pytest.approx(ten_minutes_on)
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "absent"))
+    with pytest.raises(RealtimeError, match="absent"):
+        clock.now()
     monkeypatch.delenv(ENV_VAR)
-    assert realtime() is None
+    assert _near_now(clock.now())
 
 
-def test_file_descriptors_are_closed(tmp_path: Path) -> None:
-    path = tmp_path / "realtime"
-    path.write_text("garbage")
-    before = len(os.listdir("/proc/self/fd"))
-    for _ in range(100):
-        with pytest.raises(RealtimeError):
-            read_realtime(str(path))
-        with pytest.raises(RealtimeError):
-            read_realtime(str(tmp_path))
-    assert len(os.listdir("/proc/self/fd")) == before
+def test_without_a_kernel_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+) -> None:
+    monkeypatch.setattr(clock, "_kernel", KernelClock(None, "not here"))
+    assert clock.now() is None
+    now = time.time()
+    monkeypatch.setenv(ENV_VAR, str(_file(tmp_path / "realtime", now)))
+    assert clock.now() == pytest.approx(now)
+    assert clock.now() == pytest.approx(now)
+    assert len(reads) == 2
+
+
+def test_a_forked_child_reads_the_file_again(mount: Mount, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, str(mount.realtime))
+    clock.now()
+    assert clock._agreement.path == str(mount.realtime)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if clock._agreement.path is None else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert clock._agreement.path == str(mount.realtime)

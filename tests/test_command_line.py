@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
-from tests.harness.faketime import DAY, ROOT, Mount, clean_environment, run_faked
+from tests.harness.faketime import DAY, ROOT, Libfaketime, Mount, clean_environment, run_faked
 
 AWS = Path(os.environ.get("LIBFAKETIMEFS_AWSCLI", ROOT / ".tools" / "awscli" / "bin" / "aws"))
 CHECK = [sys.executable, "-m", "libfaketimefs_botocore", "check"]
@@ -35,6 +37,9 @@ def test_check_a_good_setup_under_libfaketime(faked: Mount) -> None:
     assert abs(report["skew_seconds"] - 400 * DAY) < 120
     assert report["unpatched_request_refused"] is True
     assert report["autopatch"] is False
+    assert report["source"] == "kernel clock, checked against the realtime file once a second"
+    assert abs(report["file_minus_kernel_seconds"]) < 1
+    assert abs(report["realtime"] - report["realtime_file_time"]) < 1
     statuses = {f"{p['module']}.{p['name']}": p["status"] for p in report["wrap_points"]}
     assert "wrapped" not in statuses.values()
     assert statuses["botocore.credentials.datetime"] == "not wrapped"
@@ -66,7 +71,6 @@ def test_check_without_libfaketime_and_in_sync(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("setup", "reason"),
     [
-        ("unset", "FAKETIME_REALTIME_FILE is not set"),
         ("missing", "cannot open it: No such file or directory"),
         ("malformed", "expected a Unix time stamp (decimal seconds), found 'soon'"),
         ("directory", "cannot read it: Is a directory"),
@@ -82,20 +86,65 @@ def test_check_fails_with_a_one_line_reason(tmp_path: Path, setup: str, reason: 
         path.mkdir()
     elif setup == "empty":
         path.write_text("")
-    if setup != "unset":
-        env["FAKETIME_REALTIME_FILE"] = str(path)
+    env["FAKETIME_REALTIME_FILE"] = str(path)
     human = run_check(env)
     assert human.returncode == 1
     last = human.stdout.strip().splitlines()[-1]
     assert last.startswith("FAILED: ")
     assert reason in last
-    if setup != "unset":
-        assert str(path) in last
+    assert str(path) in last
     machine = run_check(env, "--json")
     assert machine.returncode == 1
     report = json.loads(machine.stdout)
     assert report["ok"] is False
     assert reason in report["error"]
+
+
+@pytest.mark.parametrize("faketime", ["+400d", "-400d"])
+def test_check_libfaketime_alone_uses_the_kernel_clock(faketime: str) -> None:
+    result = run_faked([*CHECK, "--json"], Libfaketime(faketime))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True
+    assert report["source"] == "kernel clock"
+    assert report["realtime_file"] is None
+    assert abs(report["kernel_clock"] - time.time()) < 60
+    assert abs(abs(report["skew_seconds"]) - 400 * DAY) < 120
+    assert report["unpatched_request_refused"] is True
+    human = run_faked(CHECK, Libfaketime(faketime))
+    assert human.returncode == 0
+    assert "botocore signs by: the kernel clock\n" in human.stdout
+    assert "realtime file:     FAKETIME_REALTIME_FILE is not set" in human.stdout
+    assert "kernel clock:      2" in human.stdout
+
+
+def test_check_a_file_that_disagrees_with_the_kernel_clock(tmp_path: Path) -> None:
+    path = tmp_path / "realtime"
+    path.write_text(f"{time.time() + 600:.6f}\n")
+    env = {**clean_environment(), "FAKETIME_REALTIME_FILE": str(path)}
+    report = json.loads(run_check(env, "--json").stdout)
+    assert report["ok"] is True
+    assert report["source"] == "realtime file"
+    assert abs(report["file_minus_kernel_seconds"] - 600) < 5
+    assert report["realtime"] == report["realtime_file_time"]
+    human = run_check(env).stdout
+    assert re.search(r"file vs kernel:    DISAGREE \(file minus kernel clock: \+(599|600)\.", human)
+    assert "botocore signs by: the realtime file" in human
+
+
+def test_check_without_any_source_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from libfaketimefs_botocore import check, clock
+    from libfaketimefs_botocore.clock.kernel import KernelClock
+
+    monkeypatch.delenv("FAKETIME_REALTIME_FILE", raising=False)
+    monkeypatch.setattr(clock, "_kernel", KernelClock(None, "no raw clock on test"))
+    report = check.run()
+    assert report.source == "process clock"
+    assert report.error == (
+        "no source of the real time: FAKETIME_REALTIME_FILE is not set and the kernel clock "
+        "cannot be read (no raw clock on test); botocore would sign with the process clock"
+    )
+    assert "kernel clock:      unavailable: no raw clock on test" in check.render(report)
 
 
 def test_command_needs_a_subcommand() -> None:

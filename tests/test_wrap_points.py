@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import botocore
@@ -30,8 +30,9 @@ import pytest
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials, RefreshableCredentials
 
-from libfaketimefs_botocore import RealtimeError, realtime_signing, wrap_points
+from libfaketimefs_botocore import RealtimeError, clock, realtime_signing, wrap_points
 from libfaketimefs_botocore.clock import ENV_VAR
+from libfaketimefs_botocore.clock.kernel import KernelClock
 from libfaketimefs_botocore.replacements import STAND_IN_TYPES
 from libfaketimefs_botocore.switch import SWITCH
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
@@ -282,12 +283,23 @@ def test_switch_off_means_the_process_clock(
     assert near(botocore.credentials._local_now().timestamp(), time.time())
 
 
-def test_no_variable_means_the_process_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_variable_means_the_kernel_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENV_VAR, raising=False)
     with realtime_signing():
         request = signed(botocore.auth.SigV4Auth(CREDENTIALS, "sts", "us-east-1"))
-        assert near(amz(request.headers["X-Amz-Date"]), time.time())
+        assert near(amz(request.headers["X-Amz-Date"]), clock.kernel_clock().read())
         assert near(botocore.tokens._utc_now().timestamp(), time.time())
+
+
+def test_no_variable_and_no_kernel_clock_means_the_process_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setattr(clock, "_kernel", KernelClock(None, "not here"))
+    monkeypatch.setattr(time, "time", lambda: 1e9)  # a faked process clock
+    with realtime_signing():
+        request = signed(botocore.auth.HmacV1QueryAuth(CREDENTIALS, expires=60), "https://b/k")
+        assert parse_qs(urlsplit(request.url).query)["Expires"] == [str(int(1e9) + 60)]
 
 
 def test_broken_file_raises_instead_of_signing(
@@ -319,8 +331,6 @@ def test_installed_once() -> None:
 @pytest.fixture
 def reads(realtime: float, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every read of the realtime file, by path."""
-    from libfaketimefs_botocore import clock
-
     seen: list[str] = []
     original = clock.read_realtime
 
@@ -332,14 +342,14 @@ def reads(realtime: float, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def _now_file() -> Path:
-    """A realtime file beside the fixture's, holding the process clock's time."""
-    path = Path(os.environ[ENV_VAR]).with_name("now")
-    path.write_text(f"{time.time():.6f}\n")
+def _file_at(offset: float) -> Path:
+    """A realtime file beside the fixture's, ``offset`` seconds from the process clock."""
+    path = Path(os.environ[ENV_VAR]).with_name("near")
+    path.write_text(f"{time.time() + offset:.6f}\n")
     return path
 
 
-def test_one_read_per_signature(reads: list[str]) -> None:
+def test_one_read_per_signature_of_a_file_that_disagrees(reads: list[str]) -> None:
     signed(botocore.auth.SigV4Auth(CREDENTIALS, "sts", "us-east-1"))
     assert len(reads) == 1
     client = botocore.session.get_session().create_client(
@@ -351,11 +361,7 @@ def test_one_read_per_signature(reads: list[str]) -> None:
     assert len(reads) == 1
 
 
-def test_two_reads_per_api_call_with_refreshable_credentials(
-    reads: list[str], endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The endpoint checks against the process clock: serve it as the real time.
-    monkeypatch.setenv(ENV_VAR, str(_now_file()))
+def _sts_with_refreshable_credentials(endpoint: Endpoint) -> Any:
     expiry = datetime.datetime.now(UTC) + datetime.timedelta(hours=1)
     credentials = RefreshableCredentials.create_from_metadata(
         {
@@ -369,10 +375,31 @@ def test_two_reads_per_api_call_with_refreshable_credentials(
     )
     session = botocore.session.get_session()
     session._credentials = credentials
-    sts = session.create_client("sts", endpoint_url=endpoint.url, region_name="us-east-1")
+    return session.create_client("sts", endpoint_url=endpoint.url, region_name="us-east-1")
+
+
+def test_two_reads_per_api_call_with_a_file_that_disagrees(
+    reads: list[str], endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Thirty seconds off the kernel clock: read at every clock read, and
+    # still within the endpoint's five minutes.
+    monkeypatch.setenv(ENV_VAR, str(_file_at(-30)))
+    sts = _sts_with_refreshable_credentials(endpoint)
     sts.get_caller_identity()
     reads.clear()
     sts.get_caller_identity()
     # One expiry check of the credentials, one signature.
     assert len(reads) == 2
     assert [verdict.accepted for verdict in endpoint.state.verdicts] == [True, True]
+
+
+def test_a_file_that_agrees_is_read_once_for_many_calls(
+    reads: list[str], endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(_file_at(0)))
+    sts = _sts_with_refreshable_credentials(endpoint)
+    for _ in range(5):
+        sts.get_caller_identity()
+    # Within the second after it was checked, the kernel clock answers.
+    assert len(reads) == 1
+    assert [verdict.accepted for verdict in endpoint.state.verdicts] == [True] * 5
