@@ -115,6 +115,8 @@ def test_threads_entering_and_leaving(faked: Mount) -> None:
     assert abs(after - (real + 400 * DAY)) < 120
     assert result["switch_on"] is False
     assert result["count"] == 0
+    # 480 signatures, checked against the realtime file about once a second.
+    assert 1 <= result["reads"] <= 10
 
 
 @pytest.mark.skipif(not HAS_AIOBOTOCORE, reason="aiobotocore is not installed")

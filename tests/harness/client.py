@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Callable
 
 ACCESS_KEY = "AKIDEXAMPLELOCAL0001"
@@ -341,7 +342,14 @@ def scenario_transfer() -> dict[str, Any]:
         upload = attempt(lambda: s3.upload_file(source, "bucket", "key.txt", Config=config))
         target = os.path.join(directory, "down.txt")
         download = attempt(lambda: s3.download_file("bucket", "key.txt", target, Config=config))
-    return {"upload": upload, "download": download, "log": records, "clocks": clocks()}
+        same = os.path.exists(target) and Path(target).read_bytes() == b"hello" * 1000
+    return {
+        "upload": upload,
+        "download": download,
+        "downloaded_as_uploaded": same,
+        "log": records,
+        "clocks": clocks(),
+    }
 
 
 def scenario_s3transfer_crt() -> dict[str, Any]:

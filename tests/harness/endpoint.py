@@ -82,6 +82,7 @@ class EndpointState:
     assume_role_lifetime: float = 3600.0
     assume_role_calls: int = 0
     fail_first: int = 0  # answer this many signed requests with a retryable 500
+    objects: dict[str, bytes] = field(default_factory=dict)  # S3 bodies put, by path
     lock: threading.Lock = field(default_factory=threading.Lock)
     counter: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -442,6 +443,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._handle()
 
+    def do_HEAD(self) -> None:
+        self._handle()
+
     def do_PUT(self) -> None:
         self._handle()
 
@@ -488,7 +492,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("x-amzn-RequestId", "local-request")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _error(self, rejected: Rejected, s3: bool) -> None:
         error = f"<Code>{rejected.code}</Code><Message>{rejected.message}</Message>"
@@ -530,13 +535,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, xml.encode())
 
     def _s3_success(self, body: bytes) -> None:
+        objects = self.endpoint.state.objects
+        path = urlsplit(self.path).path
         if self.command == "GET" and self.path.endswith("?session"):
             self._s3express_session()
-        elif self.command == "GET":
-            self._send(200, b"hello from the local endpoint", "binary/octet-stream")
+        elif self.command in ("GET", "HEAD"):
+            body = objects.get(path, b"hello from the local endpoint")
+            self._send(200, body, "binary/octet-stream")
         elif self.command == "POST":
             self._send(204, b"")
         else:
+            objects[path] = body
             self.send_response(200)
             self.send_header("ETag", '"' + hashlib.md5(body).hexdigest() + '"')
             self.send_header("Content-Length", "0")

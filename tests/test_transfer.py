@@ -1,0 +1,74 @@
+"""boto3's S3 transfers when awscrt is installed, under libfaketime and libfaketimefs.
+
+boto3's CRT transfer manager signs in C with the process clock (the faked
+one): while real-time signing is on, boto3 is steered to its classic
+transfer manager, which signs through botocore.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from tests.harness.endpoint import Endpoint
+from tests.harness.faketime import DAY, Mount, run_client
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("awscrt") is None, reason="awscrt is not installed"
+)
+
+OK = {"ok": True, "code": ""}
+STEERED = (
+    "libfaketimefs_botocore: boto3's CRT transfer manager signs with the process clock: "
+    "using its classic transfer manager while real-time signing is on"
+)
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_upload_and_download_use_the_classic_manager_and_are_accepted(
+    faked: Mount, endpoint: Endpoint, days: int
+) -> None:
+    faked.jump(days * DAY)
+    result = run_client(
+        "transfer", faked, {"endpoint": endpoint.url, "patch": "import", "transfer_client": "crt"}
+    )
+    assert result["upload"] == OK
+    assert result["download"] == OK
+    assert result["log"].count(STEERED) == 1
+    assert not any("Using CRT client" in line for line in result["log"])
+    # PutObject, then HeadObject and GetObject.
+    assert [(v.scheme, v.accepted) for v in endpoint.state.verdicts] == [("s3v4", True)] * 3
+    assert result["downloaded_as_uploaded"] is True
+
+
+def test_without_the_patch_boto3_takes_the_crt_manager(faked: Mount, endpoint: Endpoint) -> None:
+    faked.jump(400 * DAY)
+    result = run_client(
+        "transfer", faked, {"endpoint": endpoint.url, "patch": "none", "transfer_client": "crt"}
+    )
+    assert any("Using CRT client" in line for line in result["log"])
+    assert STEERED not in result["log"]
+    assert not result["upload"]["ok"]
+
+
+def test_the_crt_transfer_client_signs_with_the_faked_clock(
+    faked: Mount, endpoint: Endpoint
+) -> None:
+    """Why boto3 is steered: the CRT's own signing is out of every wrapper's reach."""
+    faked.jump(400 * DAY)
+    result = run_client("s3transfer-crt", faked, {"endpoint": endpoint.url, "patch": "import"})
+    assert not result["upload"]["ok"]
+    codes = {verdict.code for verdict in endpoint.state.verdicts}
+    assert codes == {"RequestTimeTooSkewed"}
+
+
+def test_the_classic_manager_is_left_alone_when_asked_for(faked: Mount, endpoint: Endpoint) -> None:
+    faked.jump(400 * DAY)
+    result = run_client(
+        "transfer",
+        faked,
+        {"endpoint": endpoint.url, "patch": "import", "transfer_client": "classic"},
+    )
+    assert result["upload"] == OK
+    assert STEERED not in result["log"]
