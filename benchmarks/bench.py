@@ -5,11 +5,13 @@
 Signing time is measured in fresh processes, alternating the set-ups round
 after round so that machine drift cancels out, and printed as the median
 ratio to plain botocore. Pure-Python signers (BOTO_DISABLE_CRT=true) keep
-the figures comparable whether or not awscrt is installed. The script also
-counts the reads of the realtime file (inotify) for one signature and for
-one boto3 API call with refreshable credentials, and measures the import
-time the library adds after boto3 and the start-up cost of the autopatch
-.pth hook. It prints figures; it asserts nothing.
+the figures comparable whether or not awscrt is installed. Two of the
+set-ups run under libfaketime driven by the libfaketimefs mount, and are
+compared with each other. The script also counts the opens of the realtime
+file (inotify) while signing without pause and for one signature and one
+boto3 API call, and measures the import time the library adds after boto3
+and the start-up cost of the autopatch .pth hook. It prints figures; it
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -29,13 +31,34 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SETUPS = ("plain", "switch-off", "on-tmpfs", "on-libfaketimefs")
 OPERATIONS = ("sigv4-header", "s3-presigned-url")
+
+# name: (what the worker turns on, where the real time comes from)
+SETUPS = {
+    "plain": ("plain", None),
+    "switch-off": ("switch-off", None),
+    "on, kernel clock": ("on", None),
+    "on, libfaketimefs mount": ("on", "mount"),
+    "on, file 30 s off": ("on", "off"),
+}
+# Under libfaketime + libfaketimefs, patched against unpatched.
+FAKED_SETUPS = {"faked, unpatched": ("plain", "mount"), "faked, patched": ("on", "mount")}
 
 # --- the worker: one set-up, in a fresh process --------------------------------
 
 
-def worker(setup: str, iterations: int) -> dict[str, float]:
+def _turn_on(mode: str) -> None:
+    """plain: no library; switch-off: wrap points installed, switch off; on: patched."""
+    if mode != "plain":
+        import libfaketimefs_botocore
+        from libfaketimefs_botocore import wrap_points
+
+        wrap_points.install()
+        if mode != "switch-off":
+            libfaketimefs_botocore.patch_botocore()
+
+
+def worker(mode: str, iterations: int) -> dict[str, float]:
     # One core for every worker: less noise from the scheduler.
     os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
     import botocore.auth
@@ -43,13 +66,7 @@ def worker(setup: str, iterations: int) -> dict[str, float]:
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
 
-    if setup != "plain":
-        import libfaketimefs_botocore
-        from libfaketimefs_botocore import wrap_points
-
-        wrap_points.install()
-        if setup != "switch-off":
-            libfaketimefs_botocore.patch_botocore()
+    _turn_on(mode)
     credentials = Credentials("AKIDEXAMPLE", "secret")
     s3 = botocore.session.get_session().create_client(
         "s3",
@@ -78,26 +95,21 @@ def worker(setup: str, iterations: int) -> dict[str, float]:
                 operation()
             batches.append((time.perf_counter() - start) / (iterations // 7))
         figures[name] = min(batches)
+    figures["pid"] = os.getpid()
     return figures
 
 
-def read_cost(setup: str) -> float:
+def read_cost(setup: str, iterations: int) -> float:
     """Seconds for one of botocore's signing clock reads, the fastest of 7 timeit runs."""
     import timeit
 
     import botocore.auth
 
-    if setup != "plain":
-        import libfaketimefs_botocore
-        from libfaketimefs_botocore import wrap_points
-
-        wrap_points.install()
-        if setup != "switch-off":
-            libfaketimefs_botocore.patch_botocore()
+    _turn_on(setup)
     read = getattr(botocore.auth, "get_current_datetime", None)
     if read is None:
         read = botocore.auth.datetime.datetime.utcnow
-    number = 200 if setup == "on-libfaketimefs" else 20000
+    number = iterations
     return min(timeit.repeat(read, number=number, repeat=7)) / number
 
 
@@ -139,18 +151,36 @@ class OpenCounter:
                 offset += 16 + length
 
 
-def count_reads(realtime_file: str) -> dict[str, int]:
+def count_reads(agreeing_file: str, disagreeing_file: str) -> dict[str, float]:
     import datetime
 
     import boto3
-    from botocore.credentials import RefreshableCredentials
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials, RefreshableCredentials
 
     import libfaketimefs_botocore
     from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 
-    os.environ["FAKETIME_REALTIME_FILE"] = realtime_file
     libfaketimefs_botocore.patch_botocore()
-    counter = OpenCounter(realtime_file)
+    figures: dict[str, float] = {}
+
+    # The libfaketimefs mount, which agrees with the kernel clock.
+    os.environ["FAKETIME_REALTIME_FILE"] = agreeing_file
+    counter = OpenCounter(agreeing_file)
+    signer = botocore.auth.SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "sts", "us-east-1")
+    signatures = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < 5:
+        signer.add_auth(AWSRequest(method="GET", url="https://sts.amazonaws.com/"))
+        signatures += 1
+    elapsed = time.perf_counter() - start
+    figures["opens-per-second"] = counter.take() / elapsed
+    figures["signatures-per-second"] = signatures / elapsed
+
+    # A file the kernel clock disagrees with: read at every clock read.
+    os.environ["FAKETIME_REALTIME_FILE"] = disagreeing_file
+    counter = OpenCounter(disagreeing_file)
     with Endpoint() as endpoint:
         expiry = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
         credentials = RefreshableCredentials.create_from_metadata(
@@ -166,7 +196,6 @@ def count_reads(realtime_file: str) -> dict[str, int]:
         session = boto3.Session()
         session._session._credentials = credentials
         sts = session.client("sts", endpoint_url=endpoint.url, region_name="us-east-1")
-        s3 = session.client("s3", endpoint_url=endpoint.url, region_name="us-east-1")
         static_s3 = boto3.client(
             "s3",
             endpoint_url=endpoint.url,
@@ -177,22 +206,19 @@ def count_reads(realtime_file: str) -> dict[str, int]:
         params = {"Bucket": "b", "Key": "k"}
         # Warm up: endpoint resolution and other first-call work.
         sts.get_caller_identity()
-        s3.generate_presigned_url("get_object", Params=params)
         static_s3.generate_presigned_url("get_object", Params=params)
         counter.take()
         static_s3.generate_presigned_url("get_object", Params=params)
-        signature = counter.take()
-        s3.generate_presigned_url("get_object", Params=params)
-        refreshable_presign = counter.take()
+        figures["signature"] = counter.take()
         sts.get_caller_identity()
-        call = counter.take()
-    return {"signature": signature, "refreshable-presign": refreshable_presign, "api-call": call}
+        figures["api-call"] = counter.take()
+    return figures
 
 
 # --- the parent: alternate fresh processes, print ratios ------------------------
 
 
-def run_env(realtime_file: str | None) -> dict[str, str]:
+def run_env(realtime_file: str | None, faketimerc: str | None = None) -> dict[str, str]:
     env = {
         name: value
         for name, value in os.environ.items()
@@ -202,18 +228,28 @@ def run_env(realtime_file: str | None) -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT)
     if realtime_file is not None:
         env["FAKETIME_REALTIME_FILE"] = realtime_file
+    if faketimerc is not None:
+        from tests.harness.faketime import libfaketime
+
+        env.update(
+            LD_PRELOAD=libfaketime(), FAKETIME_TIMESTAMP_FILE=faketimerc, FAKETIME_NO_CACHE="1"
+        )
     return env
 
 
-def run_worker(setup: str, iterations: int, realtime_file: str | None) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--worker", setup, "--iterations", str(iterations)],
-        env=run_env(realtime_file),
+def run_worker(mode: str, iterations: int, env: dict[str, str]) -> dict[str, float]:
+    process = subprocess.run(
+        [sys.executable, __file__, "--worker", mode, "--iterations", str(iterations)],
+        env=env,
         check=True,
         capture_output=True,
         text=True,
-    ).stdout
-    return json.loads(output)  # type: ignore[no-any-return]
+    )
+    if "LD_PRELOAD" in env:
+        from tests.harness.faketime import remove_libfaketime_leftovers
+
+        remove_libfaketime_leftovers(json.loads(process.stdout)["pid"])
+    return json.loads(process.stdout)  # type: ignore[no-any-return]
 
 
 def import_cost(rounds: int) -> tuple[float, float, float]:
@@ -262,58 +298,71 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=3000)
     parser.add_argument("--worker")
     parser.add_argument("--count-reads")
+    parser.add_argument("--disagreeing")
     parser.add_argument("--read-cost")
     arguments = parser.parse_args()
     if arguments.worker:
         print(json.dumps(worker(arguments.worker, arguments.iterations)))
         return
     if arguments.read_cost:
-        print(json.dumps(read_cost(arguments.read_cost)))
+        print(json.dumps(read_cost(arguments.read_cost, 20000)))
         return
     if arguments.count_reads:
-        print(json.dumps(count_reads(arguments.count_reads)))
+        print(json.dumps(count_reads(arguments.count_reads, arguments.disagreeing)))
         return
 
-    from tests.harness.faketime import Mount
+    from tests.harness.faketime import DAY, Mount
 
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
-        tmpfs_file = Path("/dev/shm") / f"bench-realtime-{os.getpid()}"
-        tmpfs_file.write_text(f"{time.time():.6f}\n")
+        off_file = Path("/dev/shm") / f"bench-realtime-{os.getpid()}"
+        off_file.write_text(f"{time.time() - 30:.6f}\n")
         mount = Mount(Path(directory) / "mnt")
         mount.start()
+        mount.jump(400 * DAY)
         try:
-            files = {
-                "plain": None,
-                "switch-off": str(tmpfs_file),
-                "on-tmpfs": str(tmpfs_file),
-                "on-libfaketimefs": str(mount.realtime),
-            }
+            files = {None: None, "mount": str(mount.realtime), "off": str(off_file)}
+            envs = {name: run_env(files[source]) for name, (_, source) in SETUPS.items()}
+            envs.update(
+                (name, run_env(files[source], str(mount.faketimerc)))
+                for name, (_, source) in FAKED_SETUPS.items()
+            )
+            modes = {**SETUPS, **FAKED_SETUPS}
             samples: dict[str, dict[str, list[float]]] = {
-                setup: {operation: [] for operation in OPERATIONS} for setup in SETUPS
+                name: {operation: [] for operation in OPERATIONS} for name in modes
             }
+            names = list(modes)
             for round_number in range(arguments.rounds):
                 # Rotate the order each round, so no set-up always runs first.
-                order = SETUPS[round_number % len(SETUPS) :] + SETUPS[: round_number % len(SETUPS)]
-                for setup in order:
-                    figures = run_worker(setup, arguments.iterations, files[setup])
+                turn = round_number % len(names)
+                for name in names[turn:] + names[:turn]:
+                    faked = name in FAKED_SETUPS
+                    iterations = arguments.iterations // 3 if faked else arguments.iterations
+                    figures = run_worker(modes[name][0], iterations, envs[name])
                     for operation in OPERATIONS:
-                        samples[setup][operation].append(figures[operation])
+                        samples[name][operation].append(figures[operation])
             costs = {
-                setup: json.loads(
+                name: json.loads(
                     subprocess.run(
-                        [sys.executable, __file__, "--read-cost", setup],
-                        env={**run_env(files[setup])},
+                        [sys.executable, __file__, "--read-cost", modes[name][0]],
+                        env=envs[name],
                         check=True,
                         capture_output=True,
                         text=True,
                     ).stdout
                 )
-                for setup in SETUPS
+                for name in SETUPS
             }
             reads = json.loads(
                 subprocess.run(
-                    [sys.executable, __file__, "--count-reads", str(tmpfs_file)],
-                    env={**os.environ, "BOTO_DISABLE_CRT": "true", "PYTHONPATH": str(ROOT)},
+                    [
+                        sys.executable,
+                        __file__,
+                        "--count-reads",
+                        str(mount.realtime),
+                        "--disagreeing",
+                        str(off_file),
+                    ],
+                    env=run_env(None),
                     check=True,
                     capture_output=True,
                     text=True,
@@ -321,36 +370,55 @@ def main() -> None:
             )
         finally:
             mount.stop()
-            tmpfs_file.unlink()
+            off_file.unlink()
+
+    def ratios(name: str, base: str) -> dict[str, float]:
+        return {
+            op: statistics.median(
+                mine / other for mine, other in zip(samples[name][op], samples[base][op])
+            )
+            for op in OPERATIONS
+        }
+
+    def row(label: str, values: dict[str, float], unit: str = "") -> None:
+        if unit:
+            cells = "".join(f"{values[op] * 1e6:>17.1f} us" for op in OPERATIONS)
+        else:
+            cells = "".join(f"{values[op]:>20.3f}" for op in OPERATIONS)
+        print(f"{label:26}{cells}")
+
+    def median(name: str) -> dict[str, float]:
+        return {op: statistics.median(samples[name][op]) for op in OPERATIONS}
 
     print("Signing time as a ratio to plain botocore in the same round, median of")
     print(f"{arguments.rounds} rounds (pure-Python signers, {arguments.iterations} signatures")
     print("a set-up a round, the fastest of 7 batches):\n")
-    header = f"{'':22}" + "".join(f"{operation:>20}" for operation in OPERATIONS)
-    print(header)
-    plain = {op: statistics.median(samples["plain"][op]) for op in OPERATIONS}
-    print(f"{'plain botocore':22}" + "".join(f"{plain[op] * 1e6:>17.1f} us" for op in OPERATIONS))
-    for setup in SETUPS[1:]:
-        ratios = {
-            op: statistics.median(
-                mine / base for mine, base in zip(samples[setup][op], samples["plain"][op])
-            )
-            for op in OPERATIONS
-        }
-        print(f"{setup:22}" + "".join(f"{ratios[op]:>20.3f}" for op in OPERATIONS))
+    print(f"{'':26}" + "".join(f"{operation:>20}" for operation in OPERATIONS))
+    plain = median("plain")
+    row("plain botocore", plain, "us")
+    for name in list(SETUPS)[1:]:
+        row(name, ratios(name, "plain"))
+    print("\nUnder libfaketime + libfaketimefs (+400 days), both processes faked:")
+    row("faked, unpatched", median("faked, unpatched"), "us")
+    row("faked, patched", median("faked, patched"), "us")
+    row("patched / unpatched", ratios("faked, patched", "faked, unpatched"))
     print("\nOne signing clock read (get_current_datetime or utcnow), fastest of 7 runs;")
     print("what it adds to plain botocore's, and that as a share of one SigV4 signature:")
     base = costs["plain"]
-    for setup in SETUPS:
-        added = costs[setup] - base
+    for name in SETUPS:
+        added = costs[name] - base
         print(
-            f"  {setup:20}{costs[setup] * 1e6:9.2f} us  {added * 1e6:+9.2f} us"
+            f"  {name:24}{costs[name] * 1e6:9.2f} us  {added * 1e6:+9.2f} us"
             f"  ({added / plain['sigv4-header']:+.1%})"
         )
-    print("\nReads of the realtime file (inotify opens):")
-    print(f"  one signature (presigned URL, static credentials):   {reads['signature']}")
-    print(f"  one presigned URL, refreshable credentials:          {reads['refreshable-presign']}")
-    print(f"  one boto3 API call, refreshable credentials:         {reads['api-call']}")
+    print("\nOpens of the realtime file (inotify):")
+    print(
+        f"  signing without pause, libfaketimefs mount: {reads['opens-per-second']:.2f} a second "
+        f"({reads['signatures-per-second']:.0f} signatures a second)"
+    )
+    print("  a file 30 s off the kernel clock, read at every clock read:")
+    print(f"    one signature (presigned URL, static credentials):   {reads['signature']:.0f}")
+    print(f"    one boto3 API call, refreshable credentials:         {reads['api-call']:.0f}")
     boto3_import, library_import, patch = import_cost(arguments.rounds * 2)
     print("\nImport time, median:")
     print(f"  import boto3:                                  {boto3_import * 1e3:7.1f} ms")

@@ -47,7 +47,7 @@ def _inline(module: str, reads: str) -> WrapPoint:
 
 
 def _named(module: str, reads: str) -> WrapPoint:
-    return WrapPoint(module, "get_current_datetime", reads, replacements.current_datetime)
+    return WrapPoint(module, "get_current_datetime", reads, replacements.CurrentDatetime)
 
 
 AUTH = (
@@ -63,7 +63,7 @@ AUTH = (
         "botocore.auth",
         "formatdate",
         "SigV3 and HmacV1 Date: formatdate()",
-        replacements.formatdate,
+        replacements.Formatdate,
     ),
 )
 
@@ -88,7 +88,7 @@ CREDENTIALS = (
         "botocore.credentials",
         "_build_dpop_header",
         "login DPoP proof iat: time.time()",
-        replacements.build_dpop_header,
+        replacements.BuildDpopHeader,
     ),
 )
 
@@ -117,7 +117,7 @@ BOTO3_TRANSFER = (
         "_should_use_crt",
         "S3 transfers: the CRT transfer manager signs in C with the process clock; "
         "the classic one is used while the switch is on",
-        replacements.should_use_crt,
+        replacements.ShouldUseCrt,
     ),
 )
 

@@ -71,8 +71,7 @@ def _vdso(machine: str) -> tuple[KernelClock | None, str]:
     except (OSError, AttributeError) as error:
         return None, f"vDSO {name} not found: {error}"
     function.restype = ctypes.c_int
-    function.argtypes = [ctypes.c_int, ctypes.c_void_p]
-    return KernelClock(_reader(function, ()), f"vDSO {name}"), ""
+    return KernelClock(_reader(function, (ctypes.c_int(CLOCK_REALTIME),)), f"vDSO {name}"), ""
 
 
 def _syscall(machine: str) -> tuple[KernelClock | None, str]:
@@ -84,18 +83,22 @@ def _syscall(machine: str) -> tuple[KernelClock | None, str]:
     except (OSError, AttributeError) as error:
         return None, f"libc syscall() not found: {error}"
     function.restype = ctypes.c_long
-    function.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_void_p]
-    return KernelClock(_reader(function, (number,)), f"syscall({number}) through libc"), ""
+    # syscall() reads longs: pass longs, not the C ints that plain Python ints become.
+    arguments = (ctypes.c_long(number), ctypes.c_long(CLOCK_REALTIME))
+    return KernelClock(_reader(function, arguments), f"syscall({number}) through libc"), ""
 
 
-def _reader(function: Callable[..., int], leading: tuple[int, ...]) -> Callable[[], float | None]:
+def _reader(
+    function: Callable[..., int], arguments: tuple[object, ...]
+) -> Callable[[], float | None]:
     """A read of CLOCK_REALTIME through ``function``: seconds, or None if it fails."""
+    # The arguments are ctypes objects made once and no argtypes are set:
+    # converting Python values at each call would double the call's cost.
     unpack = _TIMESPEC.unpack_from
-    arguments = (*leading, CLOCK_REALTIME)
 
     def read_own_buffer() -> float | None:
         buffer = ctypes.create_string_buffer(_TIMESPEC.size)
-        if function(*arguments, ctypes.addressof(buffer)) != 0:
+        if function(*arguments, buffer) != 0:
             return None
         seconds, nanoseconds = unpack(buffer)
         return float(seconds + nanoseconds * 1e-9)
@@ -108,10 +111,10 @@ def _reader(function: Callable[..., int], leading: tuple[int, ...]) -> Callable[
     # step, and whatever it copies is a whole reading taken no earlier than
     # this call's. Without a GIL, each call needs a buffer of its own.
     shared = ctypes.create_string_buffer(_TIMESPEC.size)
-    address = ctypes.addressof(shared)
+    shared_arguments = (*arguments, shared)
 
     def read_shared_buffer() -> float | None:
-        if function(*arguments, address) != 0:
+        if function(*shared_arguments) != 0:
             return None
         seconds, nanoseconds = unpack(shared)
         return float(seconds + nanoseconds * 1e-9)
