@@ -1,9 +1,10 @@
-"""Sign botocore requests with the real time under libfaketime.
+"""Sign botocore requests with the real time under a faked clock.
 
-libfaketimefs serves the real time in a file; with ``FAKETIME_REALTIME_FILE``
-naming it, botocore reads that file for request signatures, presigned URLs
-and POST policies, and credential and token expiry. The rest of the program
-keeps the fake time.
+botocore reads the real time for request signatures, presigned URLs and POST
+policies, and credential and token expiry: from the libfaketimefs file named
+by ``FAKETIME_REALTIME_FILE`` when it is set, else from the kernel's clock,
+which libfaketime, freezegun and time-machine do not reach. The rest of the
+program keeps the fake time.
 """
 
 from __future__ import annotations
@@ -13,4 +14,4 @@ from libfaketimefs_botocore.signing import patch_botocore, realtime_signing
 
 __all__ = ["RealtimeError", "__version__", "patch_botocore", "realtime_signing"]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
