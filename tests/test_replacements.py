@@ -1,0 +1,115 @@
+"""The stand-ins under in-process fakers: what they call, and what they hand botocore."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import time
+from typing import Any
+
+import botocore.auth
+import botocore.credentials
+import botocore.tokens
+import botocore.utils
+import freezegun
+import pytest
+
+from libfaketimefs_botocore import clock, realtime_signing, wrap_points
+from libfaketimefs_botocore.clock import ENV_VAR
+from libfaketimefs_botocore.switch import SWITCH
+
+UTC = datetime.timezone.utc
+
+
+class Real:
+    """The real class, where freezegun's sweep of module names does not reach."""
+
+    datetime = datetime.datetime
+
+
+def _reads() -> dict[str, Any]:
+    """Every clock read that botocore makes through a stand-in, in this release."""
+    reads: dict[str, Any] = {
+        "_local_now": botocore.credentials._local_now(),
+        "_utc_now": botocore.tokens._utc_now(),
+        "formatdate": botocore.auth.formatdate(usegmt=True),
+        "time.time": botocore.auth.time.time(),
+        "time.gmtime": botocore.auth.time.gmtime(),
+    }
+    if isinstance(botocore.auth.datetime, type(botocore.credentials.datetime)):
+        reads["utcnow"] = botocore.auth.datetime.datetime.utcnow()
+    else:
+        reads["get_current_datetime"] = botocore.auth.get_current_datetime()
+        reads["aware"] = botocore.auth.get_current_datetime(remove_tzinfo=False)
+    if importlib.util.find_spec("awscrt") is not None:
+        crt_auth = importlib.import_module("botocore.crt.auth")
+        if hasattr(crt_auth, "get_current_datetime"):
+            reads["crt"] = crt_auth.get_current_datetime(remove_tzinfo=False)
+    return reads
+
+
+@pytest.fixture(autouse=True)
+def _kernel_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    wrap_points.install()
+
+
+class _NoClock(Real.datetime):
+    """A datetime class, as freezegun installs one, whose clock reads fail the test."""
+
+    @classmethod
+    def now(cls, tz: datetime.tzinfo | None = None) -> Any:
+        raise AssertionError("datetime.now() on the real-time path")
+
+    @classmethod
+    def utcnow(cls) -> Any:
+        raise AssertionError("datetime.utcnow() on the real-time path")
+
+    @classmethod
+    def today(cls) -> Any:
+        raise AssertionError("datetime.today() on the real-time path")
+
+
+@pytest.fixture
+def no_process_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every clock a faker patches, made to fail when called."""
+
+    def forbidden(name: str) -> Any:
+        def read(*args: object) -> Any:
+            raise AssertionError(f"time.{name}() on the real-time path")
+
+        return read
+
+    for name in ("time", "time_ns", "monotonic", "perf_counter", "clock_gettime"):
+        monkeypatch.setattr(time, name, forbidden(name))
+    monkeypatch.setattr(datetime, "datetime", _NoClock)
+
+
+def test_the_real_time_path_calls_no_clock_that_a_faker_patches(no_process_clock: None) -> None:
+    if SWITCH.held_for_good:
+        pytest.skip("the switch is held for good in this process")
+    with realtime_signing():
+        reads = _reads()
+    with pytest.raises(AssertionError, match="on the real-time path"):
+        _reads()  # the originals, switch off: proves the fixture bites
+    assert len(reads) >= 6
+
+
+@pytest.mark.parametrize("tick", [False, True])
+def test_plain_datetimes_under_freezegun(tick: bool) -> None:
+    with freezegun.freeze_time("2030-01-01", tick=tick):
+        assert datetime.datetime is not Real.datetime
+        with realtime_signing():
+            reads = _reads()
+        outside = botocore.credentials._local_now()
+    real = clock.now()
+    assert real is not None
+    for name, value in reads.items():
+        if isinstance(value, datetime.datetime):
+            assert type(value) is Real.datetime, name
+            moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+            assert abs(moment.timestamp() - real) < 5, name
+    # Off, the stand-ins follow freezegun's class, as botocore's own binding would.
+    if not SWITCH.held_for_good:
+        assert outside.year == 2030
+        assert type(outside) is not Real.datetime
