@@ -1,8 +1,10 @@
 """What stands in botocore's modules for the clocks it reads.
 
 Each stand-in consults the switch on every call: off, or with no source of
-the real time, it is the original; on, it asks :func:`clock.now` once and
-answers in the type the original returns. Every datetime it makes is a plain
+the real time, it is the original; on, it asks the clock once and answers in
+the type the original returns. Signing times come from
+:func:`clock.signing_now` (the real time plus the offset learned for the
+endpoint being signed for), expiry times from :func:`clock.now`. Every datetime it makes is a plain
 ``datetime.datetime``, even while freezegun has put its own class in the
 ``datetime`` module.
 """
@@ -10,14 +12,16 @@ answers in the type the original returns. Every datetime it makes is a plain
 from __future__ import annotations
 
 import datetime
+import inspect
 import logging
 import sys
 import time as time_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import wrapt
 
 from libfaketimefs_botocore import clock
+from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
 
 
@@ -45,9 +49,11 @@ else:
 
 
 if TYPE_CHECKING:
+    _FunctionWrapper = wrapt.FunctionWrapper[..., Any]
     _ObjectProxy = wrapt.ObjectProxy[Any]
     _CallableObjectProxy = wrapt.CallableObjectProxy[Any]
 else:
+    _FunctionWrapper = wrapt.FunctionWrapper
     _ObjectProxy = wrapt.ObjectProxy
     _CallableObjectProxy = wrapt.CallableObjectProxy
 
@@ -57,6 +63,13 @@ def _reading() -> float | None:
     if not SWITCH.on:
         return None
     return clock.now()
+
+
+def _signing_reading() -> float | None:
+    """The same, plus the offset learned for the endpoint being signed for."""
+    if not SWITCH.on:
+        return None
+    return clock.signing_now()
 
 
 class RealtimeFunction(_CallableObjectProxy):
@@ -70,15 +83,23 @@ class RealtimeFunction(_CallableObjectProxy):
 
 
 class CurrentDatetime(RealtimeFunction):
-    """``get_current_datetime(remove_tzinfo=True)``: naive UTC for SigV4, aware for CRT."""
+    """``get_current_datetime(remove_tzinfo=True)`` for an expiry check (IMDS)."""
+
+    _self_reading = staticmethod(_reading)
 
     def __call__(self, remove_tzinfo: bool = True) -> datetime.datetime:
-        seconds = _reading()
+        seconds = self._self_reading()
         if seconds is None:
             return self.__wrapped__(remove_tzinfo)  # type: ignore[no-any-return]
         if remove_tzinfo:
             return _naive_utc(seconds)
         return _Real.datetime.fromtimestamp(seconds, _UTC)
+
+
+class SigningCurrentDatetime(CurrentDatetime):
+    """``get_current_datetime()`` for a signature: naive UTC for SigV4, aware for CRT."""
+
+    _self_reading = staticmethod(_signing_reading)
 
 
 class Formatdate(RealtimeFunction):
@@ -90,7 +111,7 @@ class Formatdate(RealtimeFunction):
         # Only a call without a time reads the clock; botocore also formats
         # times of its own with it, and those pass through.
         if timeval is None:
-            timeval = _reading()
+            timeval = _signing_reading()
         return self.__wrapped__(timeval, localtime, usegmt)  # type: ignore[no-any-return]
 
 
@@ -139,14 +160,16 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
     datetimes through the same name, and those must stay plain datetimes.
     """
 
+    _self_reading = staticmethod(_reading)
+
     def now(self, tz: datetime.tzinfo | None = None) -> datetime.datetime:
-        seconds = _reading()
+        seconds = self._self_reading()
         if seconds is None:
             return self._self_original().now(tz)
         return _Real.datetime.fromtimestamp(seconds, tz)
 
     def utcnow(self) -> datetime.datetime:
-        seconds = _reading()
+        seconds = self._self_reading()
         if seconds is None:
             return self._self_original().utcnow()
         return _naive_utc(seconds)
@@ -165,6 +188,12 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
         return issubclass(subclass, self.__wrapped__)
 
 
+class SigningDatetimeClass(RealtimeDatetimeClass):
+    """``datetime.datetime`` for a signature: ``utcnow()`` carries the endpoint's offset."""
+
+    _self_reading = staticmethod(_signing_reading)
+
+
 class RealtimeDatetimeModule(_ObjectProxy):
     """Stands for the ``datetime`` module where botocore reads ``datetime.datetime.now()``.
 
@@ -173,30 +202,144 @@ class RealtimeDatetimeModule(_ObjectProxy):
     body looks the name up on every call.
     """
 
+    _self_class: type[RealtimeDatetimeClass] = RealtimeDatetimeClass
+
     def __init__(self, wrapped: Any) -> None:
         super().__init__(wrapped)
-        self._self_datetime = RealtimeDatetimeClass(_Real.datetime)
+        self._self_datetime = self._self_class(_Real.datetime)
 
     @property
     def datetime(self) -> RealtimeDatetimeClass:
         return self._self_datetime
 
 
+class SigningDatetimeModule(RealtimeDatetimeModule):
+    """The ``datetime`` module where botocore reads a signing time (``utcnow()``)."""
+
+    _self_class = SigningDatetimeClass
+
+
 class RealtimeTimeModule(_ObjectProxy):
     """Stands for the ``time`` module in ``botocore.auth`` (SigV2, HmacV1 presigning)."""
 
     def time(self) -> float:
-        seconds = _reading()
+        seconds = _signing_reading()
         return time_module.time() if seconds is None else seconds
 
     def gmtime(self, secs: float | None = None) -> time_module.struct_time:
         if secs is None:
-            secs = _reading()
+            secs = _signing_reading()
         return time_module.gmtime(secs)
+
+
+class RealtimeMethod(_FunctionWrapper):
+    """A wrapt function wrapper of ours around a method of botocore's or aiobotocore's."""
+
+
+def _request_url(operation_name: str, request: Any, *args: Any, **kwargs: Any) -> str:
+    return str(request.url)
+
+
+def _request_dict_url(request_dict: dict[str, Any], *args: Any, **kwargs: Any) -> str:
+    return str(request_dict["url"])
+
+
+def _signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
+    """A stand-in for a signing method: the endpoint it signs for, set around the call."""
+
+    def signing(
+        wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        if not SWITCH.on:
+            return wrapped(*args, **kwargs)
+        token = endpoint_offsets.signing_for.set(url_of(*args, **kwargs))
+        try:
+            return wrapped(*args, **kwargs)
+        finally:
+            endpoint_offsets.signing_for.reset(token)
+
+    async def signing_async(
+        wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        if not SWITCH.on:
+            return await wrapped(*args, **kwargs)
+        token = endpoint_offsets.signing_for.set(url_of(*args, **kwargs))
+        try:
+            return await wrapped(*args, **kwargs)
+        finally:
+            endpoint_offsets.signing_for.reset(token)
+
+    def factory(original: Any) -> RealtimeMethod:
+        if inspect.iscoroutinefunction(original):
+            return RealtimeMethod(original, signing_async)
+        return RealtimeMethod(original, signing)
+
+    return factory
+
+
+signs_request = _signing_for(_request_url)
+signs_request_dict = _signing_for(_request_dict_url)
+
+_RESENT = "libfaketimefs_botocore_resent"
+
+
+def _retry_arguments(
+    attempts: int,
+    operation_model: Any,
+    request_dict: dict[str, Any],
+    response: Any = None,
+    caught_exception: Any = None,
+) -> tuple[dict[str, Any], Any]:
+    return request_dict, response
+
+
+def _resend_for_its_time(request_dict: dict[str, Any], response: Any) -> bool:
+    """Whether a refused request taught its endpoint's clock, and goes again at once.
+
+    A request refused for its time was not executed, so it is resent whole,
+    whatever it does; once, and without botocore's back-off or retry quota.
+    """
+    if not SWITCH.on or response is None:
+        return False
+    context = request_dict.get("context")
+    if not isinstance(context, dict) or context.get(_RESENT):
+        return False
+    endpoint_now = endpoint_offsets.refusal_clock(response)
+    if endpoint_now is None:
+        return False
+    real = clock.now()
+    if real is None or not endpoint_offsets.learn(request_dict["url"], endpoint_now, real):
+        return False
+    context[_RESENT] = True
+    return True
+
+
+def _needs_retry(
+    wrapped: Callable[..., bool], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> bool:
+    if _resend_for_its_time(*_retry_arguments(*args, **kwargs)):
+        return True
+    return wrapped(*args, **kwargs)
+
+
+async def _needs_retry_async(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> bool:
+    if _resend_for_its_time(*_retry_arguments(*args, **kwargs)):
+        return True
+    return bool(await wrapped(*args, **kwargs))
+
+
+def needs_retry(original: Any) -> RealtimeMethod:
+    """botocore's (or aiobotocore's) ``Endpoint._needs_retry``."""
+    if inspect.iscoroutinefunction(original):
+        return RealtimeMethod(original, _needs_retry_async)
+    return RealtimeMethod(original, _needs_retry)
 
 
 STAND_IN_TYPES = (
     RealtimeFunction,
+    RealtimeMethod,
     RealtimeDatetimeClass,
     RealtimeDatetimeModule,
     RealtimeTimeModule,

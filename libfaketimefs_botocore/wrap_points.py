@@ -1,6 +1,8 @@
 """Where botocore and aiobotocore read the clock, one table per module.
 
-Also where boto3 picks a transfer manager that signs outside botocore.
+Also where they sign for an endpoint and decide to send a request again (so
+that an endpoint's own clock, learned from its refusals, is used for it), and
+where boto3 picks a transfer manager that signs outside botocore.
 
 Each module's own binding is wrapped (``from x import f`` copies the name),
 from a post-import hook, so the order of ``import botocore`` and the patch
@@ -42,12 +44,16 @@ class WrapPoint:
     applies: Callable[[ModuleType], bool] = _always
 
 
-def _inline(module: str, reads: str) -> WrapPoint:
-    return WrapPoint(module, "datetime", reads, replacements.RealtimeDatetimeModule, _inline_era)
+def _inline(module: str, reads: str, signing: bool = True) -> WrapPoint:
+    replacement = (
+        replacements.SigningDatetimeModule if signing else replacements.RealtimeDatetimeModule
+    )
+    return WrapPoint(module, "datetime", reads, replacement, _inline_era)
 
 
-def _named(module: str, reads: str) -> WrapPoint:
-    return WrapPoint(module, "get_current_datetime", reads, replacements.CurrentDatetime)
+def _named(module: str, reads: str, signing: bool = True) -> WrapPoint:
+    replacement = replacements.SigningCurrentDatetime if signing else replacements.CurrentDatetime
+    return WrapPoint(module, "get_current_datetime", reads, replacement)
 
 
 AUTH = (
@@ -75,6 +81,27 @@ CRT_AUTH = (
 SIGNERS = (
     _inline("botocore.signers", "presigned POST policy expiration: datetime.utcnow()"),
     _named("botocore.signers", "presigned POST policy expiration: get_current_datetime()"),
+    WrapPoint(
+        "botocore.signers",
+        "RequestSigner.sign",
+        "every signature: the endpoint it is for",
+        replacements.signs_request,
+    ),
+    WrapPoint(
+        "botocore.signers",
+        "S3PostPresigner.generate_presigned_post",
+        "presigned POST: the endpoint it is for",
+        replacements.signs_request_dict,
+    ),
+)
+
+ENDPOINT = (
+    WrapPoint(
+        "botocore.endpoint",
+        "Endpoint._needs_retry",
+        "a refusal for the request's time: learn the endpoint's clock, send again",
+        replacements.needs_retry,
+    ),
 )
 
 CREDENTIALS = (
@@ -102,13 +129,34 @@ TOKENS = (
 )
 
 UTILS = (
-    _inline("botocore.utils", "IMDS credential expiry: datetime.utcnow()"),
-    _named("botocore.utils", "IMDS credential expiry: get_current_datetime()"),
+    _inline("botocore.utils", "IMDS credential expiry: datetime.utcnow()", signing=False),
+    _named("botocore.utils", "IMDS credential expiry: get_current_datetime()", signing=False),
 )
 
 AIOBOTOCORE_SIGNERS = (
     _inline("aiobotocore.signers", "aiobotocore presigned POST expiration: datetime.utcnow()"),
     _named("aiobotocore.signers", "aiobotocore presigned POST expiration: get_current_datetime()"),
+    WrapPoint(
+        "aiobotocore.signers",
+        "AioRequestSigner.sign",
+        "every aiobotocore signature: the endpoint it is for",
+        replacements.signs_request,
+    ),
+    WrapPoint(
+        "aiobotocore.signers",
+        "AioS3PostPresigner.generate_presigned_post",
+        "aiobotocore presigned POST: the endpoint it is for",
+        replacements.signs_request_dict,
+    ),
+)
+
+AIOBOTOCORE_ENDPOINT = (
+    WrapPoint(
+        "aiobotocore.endpoint",
+        "AioEndpoint._needs_retry",
+        "a refusal for the request's time: learn the endpoint's clock, send again",
+        replacements.needs_retry,
+    ),
 )
 
 BOTO3_TRANSFER = (
@@ -138,7 +186,9 @@ TABLES = (
     CREDENTIALS,
     TOKENS,
     UTILS,
+    ENDPOINT,
     AIOBOTOCORE_SIGNERS,
+    AIOBOTOCORE_ENDPOINT,
     BOTO3_TRANSFER,
 )
 
@@ -166,12 +216,31 @@ def install() -> None:
 
 def _wrap_module(module: ModuleType) -> None:
     for point in WRAP_POINTS:
-        if point.module != module.__name__ or not hasattr(module, point.name):
+        if point.module != module.__name__:
             continue
-        if _is_wrapped(getattr(module, point.name)) or not point.applies(module):
+        binding = _binding(module, point.name)
+        if binding is _MISSING or _is_wrapped(binding) or not point.applies(module):
             continue
         # wrapt calls the factory with the original binding.
         wrapt.wrap_object(module, point.name, cast(Any, point.replacement))
+
+
+_MISSING = object()
+
+
+def _binding(module: ModuleType, name: str) -> object:
+    """``module.name``, or ``module.Class.method`` as the class itself holds it."""
+    *path, last = name.split(".")
+    owner: object = module
+    for part in path:
+        owner = getattr(owner, part, _MISSING)
+        if owner is _MISSING:
+            return _MISSING
+    if isinstance(owner, type):
+        # From the class's own namespace: a method it only inherits belongs
+        # to its base's table, and attribute access would bind a wrapper.
+        return vars(owner).get(last, _MISSING)
+    return getattr(owner, last, _MISSING)
 
 
 def _is_wrapped(value: object) -> bool:
@@ -189,11 +258,12 @@ def statuses() -> list[PointStatus]:
     result = []
     for point in WRAP_POINTS:
         module = sys.modules.get(point.module)
+        binding = _MISSING if module is None else _binding(module, point.name)
         if module is None:
             status = "not imported"
-        elif not hasattr(module, point.name) or not point.applies(module):
+        elif binding is _MISSING or not point.applies(module):
             status = "not in this release"
-        elif _is_wrapped(getattr(module, point.name)):
+        elif _is_wrapped(binding):
             status = "wrapped"
         else:
             status = "not wrapped"

@@ -3,7 +3,8 @@
 In order: the libfaketimefs file named by ``FAKETIME_REALTIME_FILE`` (the
 authority when set), then the kernel's own clock, which no faker here
 reaches. With neither, :func:`now` answers None and botocore keeps the
-process clock.
+process clock. Signing times add, for each endpoint, AWS's clock as its
+refusals revealed it (:mod:`.endpoint_offsets`): :func:`signing_now`.
 
 Reading the file is a FUSE round trip to the libfaketimefs daemon, so it is
 not read for every signature: while it agrees with the kernel clock, the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.clock.kernel import KernelClock, open_kernel_clock
 from libfaketimefs_botocore.clock.realtime_file import ENV_VAR, RealtimeError, read_realtime
 
@@ -28,6 +30,7 @@ __all__ = [
     "now",
     "read_realtime",
     "realtime_file",
+    "signing_now",
 ]
 
 AGREEMENT = 1.0  # seconds: a file this close to the kernel clock agrees with it
@@ -61,6 +64,14 @@ def now() -> float | None:
         if agreement.path == path and agreement.since <= kernel_now < agreement.until:
             return kernel_now
     return _from_file(path, kernel_now)
+
+
+def signing_now() -> float | None:
+    """The real time plus the offset of the endpoint being signed for, if one was learned."""
+    seconds = now()
+    if seconds is None or not endpoint_offsets.offsets:
+        return seconds
+    return seconds + endpoint_offsets.offset_for(endpoint_offsets.signing_for.get())
 
 
 def _from_file(path: str, kernel_now: float | None) -> float:
