@@ -93,9 +93,10 @@ def demo(mount: Mount, endpoint: Endpoint) -> int:
     print(f"   {patched['said']}")
     print(f"   while its own clock, time.time(), still says {when(float(patched['clock']))}\n")
 
-    shown = not plain["ok"] and "RequestTimeTooSkewed" in str(plain["said"]) and patched["ok"]
+    shown = not plain["ok"] and "Signature not yet current" in str(plain["said"]) and patched["ok"]
     if shown:
-        print("So: under a faked clock AWS refuses botocore's signature (RequestTimeTooSkewed);")
+        print("So: under a faked clock AWS refuses botocore's signature (SignatureDoesNotMatch:")
+        print("Signature not yet current);")
         print("with libfaketimefs_botocore botocore signs with the real time and is accepted,")
         print("and the rest of the program keeps the fake time.")
         return 0

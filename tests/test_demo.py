@@ -34,7 +34,8 @@ def test_demo_is_refused_then_accepted_and_cleans_up() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "-> REFUSED" in result.stdout
-    assert "RequestTimeTooSkewed" in result.stdout
+    assert "SignatureDoesNotMatch" in result.stdout
+    assert "Signature not yet current" in result.stdout
     assert "-> accepted" in result.stdout
     assert "unmounted" in result.stdout
     assert _leftovers() == []

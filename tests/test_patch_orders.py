@@ -35,5 +35,5 @@ def test_without_the_patch_the_same_program_is_refused(faked: Mount, endpoint: E
     result = run_client(
         "order", faked, {"endpoint": endpoint.url, "steps": ["import", "client", "sign"]}
     )
-    assert result["call"] == {"ok": False, "code": "RequestTimeTooSkewed"}
+    assert result["call"] == {"ok": False, "code": "SignatureDoesNotMatch"}
     assert result["presigned"] == {"ok": False, "code": "AccessDenied"}

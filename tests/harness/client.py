@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import functools
 import json
 import logging
 import os
@@ -61,21 +62,22 @@ def attempt(call: Callable[[], Any]) -> dict[str, Any]:
     return {"ok": True, "code": ""}
 
 
-def client(service: str, signature_version: str | None = None, **config: Any) -> Any:
+def client(
+    service: str, signature_version: str | None = None, endpoint: str = "", **config: Any
+) -> Any:
     import boto3
     from botocore.config import Config
 
     return boto3.client(
         service,
-        endpoint_url=ENDPOINT,
+        endpoint_url=endpoint or ENDPOINT,
         region_name="us-east-1",
         aws_access_key_id=ACCESS_KEY,
         aws_secret_access_key=SECRET_KEY,
         config=Config(
             signature_version=signature_version,
-            retries={"total_max_attempts": 1},
             s3={"addressing_style": "path"},
-            **config,
+            **{"retries": {"total_max_attempts": 1}, **config},
         ),
     )
 
@@ -389,6 +391,40 @@ def scenario_s3transfer_crt() -> dict[str, Any]:
         with CRTTransferManager(crt_client, serializer) as manager:
             upload = attempt(lambda: manager.upload(source, "bucket", "key.txt").result())
     return {"upload": upload, "clocks": clocks()}
+
+
+def _put_then_get(endpoint: str) -> None:
+    body = os.urandom(4096)
+    s3 = client("s3", "s3v4", endpoint, retries=RETRIES)
+    s3.put_object(Bucket="bucket", Key="body.bin", Body=body)
+    if s3.get_object(Bucket="bucket", Key="body.bin")["Body"].read() != body:
+        raise AssertionError("the body put is not the body got")
+
+
+RETRIES = {"total_max_attempts": 1, "mode": OPTIONS.get("retry_mode", "standard")}
+
+CALLS: dict[str, Callable[[str], None]] = {
+    "sts": lambda endpoint: client("sts", None, endpoint, retries=RETRIES).get_caller_identity(),
+    "dynamodb": lambda endpoint: client("dynamodb", None, endpoint, retries=RETRIES).list_tables(),
+    "s3": _put_then_get,
+    "presigned-url": lambda endpoint: fetch(
+        client("s3", "s3v4", endpoint).generate_presigned_url(
+            "get_object", Params={"Bucket": "bucket", "Key": "key.txt"}, ExpiresIn=3600
+        )
+    ),
+    "presigned-post": lambda endpoint: post_form(
+        client("s3", "s3v4", endpoint).generate_presigned_post("bucket", "key.txt", ExpiresIn=3600)
+    ),
+}
+
+
+def scenario_calls() -> dict[str, Any]:
+    """Calls to one or more endpoints, in the order given: [endpoint, call] pairs."""
+    with patched(OPTIONS["patch"]):
+        results = [
+            attempt(functools.partial(CALLS[call], endpoint)) for endpoint, call in OPTIONS["calls"]
+        ]
+    return {"results": results, "clocks": clocks()}
 
 
 def scenario_order() -> dict[str, Any]:

@@ -9,6 +9,14 @@ metadata service for boto3 to parse its answers.
 One rule is stricter than AWS: a presigned URL or POST policy may be valid
 for at most seven days (AWS enforces that for SigV4 only), so that one made
 with a clock a year ahead is refused whatever its signature version.
+
+Its clock is the real one plus ``state.clock_offset``, to stand for AWS when
+this machine's clock is wrong; every answer's ``Date`` header tells it. A
+request refused for its time is answered in AWS's words for its protocol:
+query (STS) 403 ``SignatureDoesNotMatch`` "Signature expired: ..." or
+"Signature not yet current: ...", JSON (DynamoDB) 400
+``InvalidSignatureException`` in the same words, S3 403
+``RequestTimeTooSkewed`` with ``RequestTime`` and ``ServerTime``.
 """
 
 from __future__ import annotations
@@ -54,6 +62,50 @@ class Rejected(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")
         self.status, self.code, self.message = status, code, message
+        self.extra = ""  # more XML elements of an S3 error
+
+    def for_protocol(self, protocol: str) -> Rejected:
+        return self
+
+
+def _amz(seconds: float) -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(seconds))
+
+
+class Skewed(Rejected):
+    """A request time stamp too far from the endpoint's clock, in AWS's words for each protocol."""
+
+    def __init__(self, signed_at: float, now: float) -> None:
+        super().__init__(403, "RequestTimeTooSkewed", "")
+        self.signed_at, self.now = signed_at, now
+
+    def for_protocol(self, protocol: str) -> Rejected:
+        signed, now, minutes = _amz(self.signed_at), _amz(self.now), SKEW_LIMIT // 60
+        if self.signed_at < self.now:
+            message = (
+                f"Signature expired: {signed} is now earlier than "
+                f"{_amz(self.now - SKEW_LIMIT)} ({now} - {minutes} min.)"
+            )
+        else:
+            message = (
+                f"Signature not yet current: {signed} is still later than "
+                f"{_amz(self.now + SKEW_LIMIT)} ({now} + {minutes} min.)"
+            )
+        if protocol == "query":
+            return Rejected(403, "SignatureDoesNotMatch", message)
+        if protocol == "json":
+            return Rejected(400, "InvalidSignatureException", message)
+        rejected = Rejected(
+            403,
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large.",
+        )
+        rejected.extra = (
+            f"<RequestTime>{_iso(self.signed_at)}</RequestTime>"
+            f"<ServerTime>{_iso(self.now)}</ServerTime>"
+            f"<MaxAllowedSkewMilliseconds>{SKEW_LIMIT * 1000}</MaxAllowedSkewMilliseconds>"
+        )
+        return rejected
 
 
 @dataclass
@@ -82,6 +134,7 @@ class EndpointState:
     assume_role_lifetime: float = 3600.0
     assume_role_calls: int = 0
     fail_first: int = 0  # answer this many signed requests with a retryable 500
+    clock_offset: float = 0.0  # the endpoint's clock minus the real one
     objects: dict[str, bytes] = field(default_factory=dict)  # S3 bodies put, by path
     lock: threading.Lock = field(default_factory=threading.Lock)
     counter: itertools.count[int] = field(default_factory=itertools.count)
@@ -153,6 +206,10 @@ class Endpoint:
     def reset(self) -> None:
         self.state = EndpointState()
 
+    def now(self) -> float:
+        """The endpoint's clock: AWS's, which may not be this machine's."""
+        return time.time() + self.state.clock_offset
+
     # --- credentials -------------------------------------------------------
 
     def issue_session(self, lifetime: float) -> tuple[str, Session]:
@@ -162,7 +219,7 @@ class Endpoint:
         session = Session(
             secret=f"session-secret-{number}",
             token=f"session-token-{number}",
-            expires=time.time() + lifetime,
+            expires=self.now() + lifetime,
         )
         self.state.sessions[access_key] = session
         return access_key, session
@@ -175,7 +232,7 @@ class Endpoint:
             raise Rejected(403, "InvalidClientTokenId", f"unknown access key {access_key}")
         if token != session.token:
             raise Rejected(403, "InvalidToken", "the security token is not the one issued")
-        if time.time() >= session.expires:
+        if self.now() >= session.expires:
             raise Rejected(
                 403, "ExpiredToken", "The security token included in the request is expired"
             )
@@ -213,17 +270,12 @@ class Endpoint:
         raise Rejected(403, "MissingAuthenticationToken", "the request is not signed")
 
     def _check_skew(self, signed_at: float) -> None:
-        skew = signed_at - time.time()
-        if abs(skew) > SKEW_LIMIT:
-            raise Rejected(
-                403,
-                "RequestTimeTooSkewed",
-                f"The difference between the request time and the current time is too large "
-                f"({skew:+.0f} s)",
-            )
+        now = self.now()
+        if abs(signed_at - now) > SKEW_LIMIT:
+            raise Skewed(signed_at, now)
 
     def _check_presigned(self, signed_at: float, expires_at: float) -> None:
-        now = time.time()
+        now = self.now()
         if signed_at > now + SKEW_LIMIT:
             raise Rejected(403, "AccessDenied", "Request is not valid yet")
         if now > expires_at:
@@ -368,7 +420,7 @@ class Endpoint:
         copy = HTTPHeaders()
         expected = signer.sign_string(signer.canonical_string(method, urlsplit(url), copy))
         self._compare(expected, query["Signature"])
-        self._check_presigned(time.time(), float(expires))
+        self._check_presigned(self.now(), float(expires))
         return "hmacv1-query", None
 
     def _sigv3(self, headers: Message) -> tuple[str, float | None]:
@@ -426,7 +478,7 @@ class Endpoint:
             self._compare(HmacV1Auth(credentials).sign_string(policy_b64), form["signature"])
             signed_at = None
             scheme = "hmacv1-post"
-        self._check_presigned(signed_at if signed_at is not None else time.time(), expires_at)
+        self._check_presigned(signed_at if signed_at is not None else self.now(), expires_at)
         return scheme, signed_at
 
 
@@ -452,39 +504,48 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._handle()
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header of every answer: the endpoint's clock.
+        return super().date_time_string(self.endpoint.now() if timestamp is None else timestamp)
+
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         if self.path.startswith("/latest/"):
             self._imds(body)
             return
-        received_at = time.time()
-        s3 = not self._is_sts(body)
+        received_at = self.endpoint.now()
+        protocol = self._protocol(body)
         try:
             scheme, signed_at = self.endpoint.verify(self.command, self.path, self.headers, body)
         except Rejected as rejected:
             self.endpoint.state.verdicts.append(
-                Verdict("?", False, rejected.code, None, received_at)
+                Verdict("?", False, rejected.for_protocol(protocol).code, None, received_at)
             )
-            self._error(rejected, s3)
+            self._error(rejected, protocol)
             return
         state = self.endpoint.state
         sdk_request = self.headers.get("amz-sdk-request", "")
         state.verdicts.append(Verdict(scheme, True, "", signed_at, received_at, sdk_request))
         if state.fail_first > 0:
             state.fail_first -= 1
-            self._error(Rejected(500, "InternalFailure", "try again"), s3)
+            self._error(Rejected(500, "InternalFailure", "try again"), protocol)
             return
-        if s3:
+        if protocol == "s3":
             self._s3_success(body)
+        elif protocol == "json":
+            self._send(200, b'{"TableNames": []}', "application/x-amz-json-1.0")
         else:
             self._sts_success(body)
 
-    def _is_sts(self, body: bytes) -> bool:
+    def _protocol(self, body: bytes) -> str:
+        """query (STS), json (DynamoDB: an X-Amz-Target header) or s3."""
+        if "X-Amz-Target" in self.headers:
+            return "json"
         params = dict(parse_qsl(urlsplit(self.path).query))
         if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
             params.update(parse_qsl(body.decode()))
-        return "Action" in params
+        return "query" if "Action" in params else "s3"
 
     def _send(self, status: int, body: bytes, content_type: str = "text/xml") -> None:
         self.send_response(status)
@@ -495,10 +556,16 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _error(self, rejected: Rejected, s3: bool) -> None:
+    def _error(self, rejected: Rejected, protocol: str) -> None:
+        rejected = rejected.for_protocol(protocol)
+        if protocol == "json":
+            document = {"__type": f"com.amazon.coral.service#{rejected.code}"}
+            document["message"] = rejected.message
+            self._send(rejected.status, json.dumps(document).encode(), "application/x-amz-json-1.0")
+            return
         error = f"<Code>{rejected.code}</Code><Message>{rejected.message}</Message>"
-        if s3:
-            body = f"<Error>{error}<RequestId>local</RequestId></Error>"
+        if protocol == "s3":
+            body = f"<Error>{error}{rejected.extra}<RequestId>local</RequestId></Error>"
         else:
             body = (
                 f'<ErrorResponse xmlns="{_STS_NS}"><Error><Type>Sender</Type>{error}</Error>'
@@ -580,7 +647,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "SecretAccessKey": session.secret,
                 "Token": session.token,
                 "Expiration": _iso(session.expires),
-                "LastUpdated": _iso(time.time()),
+                "LastUpdated": _iso(self.endpoint.now()),
             }
             self._send(200, json.dumps(document).encode(), "application/json")
         else:
