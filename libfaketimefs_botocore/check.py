@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import email.utils
 import importlib
 import json
 import os
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
 from libfaketimefs_botocore import clock, wrap_points
+from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
 
 SKEW_LIMIT = 300.0  # seconds: AWS refuses a request time further than this from its own
@@ -39,6 +43,10 @@ class Report:
     switch_on: bool = False
     autopatch: bool = False
     wrap_points: list[dict[str, str]] = field(default_factory=list)
+    endpoint_url: str | None = None
+    endpoint_clock: float | None = None  # the endpoint's Date header
+    endpoint_minus_real: float | None = None
+    correct_skew: bool = True
 
     @property
     def skew(self) -> float | None:
@@ -78,6 +86,10 @@ class Report:
             "switch_on": self.switch_on,
             "autopatch": self.autopatch,
             "wrap_points": self.wrap_points,
+            "endpoint_url": self.endpoint_url,
+            "endpoint_clock": self.endpoint_clock,
+            "endpoint_minus_real_seconds": self.endpoint_minus_real,
+            "correct_skew": self.correct_skew,
         }
 
 
@@ -101,7 +113,30 @@ def _import_wrap_point_modules() -> str | None:
     return str(botocore.__version__)
 
 
-def run() -> Report:
+def _endpoint_date(url: str) -> float:
+    """The ``Date`` of the answer to one unsigned GET of ``url``, as seconds."""
+    request = urllib.request.Request(url, method="GET")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            date = response.headers.get("Date")
+    except urllib.error.HTTPError as error:  # a refusal tells the time too
+        date = error.headers.get("Date")
+        error.close()
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise CheckError(f"cannot reach the endpoint {url}: {error}") from None
+    if date is None:
+        raise CheckError(f"the endpoint {url} sent no Date header")
+    try:
+        return email.utils.parsedate_to_datetime(date).timestamp()
+    except (TypeError, ValueError) as error:
+        raise CheckError(f"the endpoint {url} sent a Date it is not: {date!r}") from error
+
+
+class CheckError(Exception):
+    """What makes ``check`` fail, in one line."""
+
+
+def run(endpoint_url: str | None = None) -> Report:
     botocore_version = _import_wrap_point_modules()
     kernel = clock.kernel_clock()
     # The clocks last, back to back, so that they can be compared.
@@ -116,6 +151,7 @@ def run() -> Report:
         {"module": s.point.module, "name": s.point.name, "reads": s.point.reads, "status": s.status}
         for s in wrap_points.statuses()
     ]
+    report.correct_skew = endpoint_offsets.enabled()
     report.realtime_file = clock.realtime_file()
     if report.realtime_file is not None:
         try:
@@ -134,6 +170,16 @@ def run() -> Report:
             f"no source of the real time: {clock.ENV_VAR} is not set and the kernel clock "
             f"cannot be read ({kernel.via}); botocore would sign with the process clock"
         )
+    if endpoint_url is not None and report.error is None:
+        report.endpoint_url = endpoint_url
+        try:
+            report.endpoint_clock = _endpoint_date(endpoint_url)
+        except CheckError as error:
+            report.error = str(error)
+            return report
+        real = clock.now()
+        if real is not None:
+            report.endpoint_minus_real = report.endpoint_clock - real
     return report
 
 
@@ -192,14 +238,35 @@ def render(report: Report) -> str:
         "(LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1 patches botocore in unmodified programs)"
     )
     lines.append(f"switch:            {'on' if report.switch_on else 'off'} in this process")
+    if report.endpoint_url is not None and report.endpoint_clock is not None:
+        lines.append(f"endpoint:          {report.endpoint_url}")
+        lines.append(f"endpoint clock:    {_seconds(report.endpoint_clock)} (its Date header)")
+        difference = report.endpoint_minus_real
+        if difference is not None:
+            lines.append(f"endpoint vs real:  {_endpoint_verdict(report, difference)}")
     lines.append("botocore clock reads in this process:")
     for point in report.wrap_points:
         lines.append(f"  {point['status']:<20} {point['module']}.{point['name']}: {point['reads']}")
     return "\n".join(lines)
 
 
-def main(as_json: bool) -> int:
-    report = run()
+def _endpoint_verdict(report: Report, difference: float) -> str:
+    said = f"{difference:+.1f} s (the Date header has whole seconds)"
+    if abs(difference) <= endpoint_offsets.LEARN_BEYOND:
+        return f"agree: {said}"
+    if report.correct_skew:
+        return (
+            f"DISAGREE: {said}; the first signed request to it will be refused once, "
+            "then sent again signed by its clock"
+        )
+    return (
+        f"DISAGREE: {said}; every signed request to it will be refused "
+        f"({endpoint_offsets.ENV_VAR}=0)"
+    )
+
+
+def main(as_json: bool, endpoint_url: str | None = None) -> int:
+    report = run(endpoint_url)
     if as_json:
         print(json.dumps(report.as_json(), indent=2))
     else:

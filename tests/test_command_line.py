@@ -250,3 +250,44 @@ def test_aws_cli_is_accepted_with_the_variable(faked: Mount, endpoint: Endpoint,
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["Arn"] == "arn:aws:iam::123456789012:user/local"
     assert [verdict.accepted for verdict in endpoint.state.verdicts] == [True]
+
+
+@pytest.mark.parametrize(
+    ("offset", "verdict"), [(0, "agree"), (3600, "DISAGREE"), (-3600, "DISAGREE")]
+)
+def test_check_an_endpoint_clock(endpoint: Endpoint, offset: int, verdict: str) -> None:
+    endpoint.state.clock_offset = offset
+    env = clean_environment()
+    report = json.loads(run_check(env, "--json", "--endpoint-url", endpoint.url).stdout)
+    assert report["ok"] is True
+    assert report["endpoint_url"] == endpoint.url
+    assert abs(report["endpoint_minus_real_seconds"] - offset) < 3
+    human = run_check(env, "--endpoint-url", endpoint.url)
+    assert human.returncode == 0
+    assert f"endpoint vs real:  {verdict}: " in human.stdout
+    if verdict == "DISAGREE":
+        assert "refused once, then sent again signed by its clock" in human.stdout
+    off = run_check(
+        {**env, "LIBFAKETIMEFS_BOTOCORE_CORRECT_SKEW": "0"}, "--endpoint-url", endpoint.url
+    )
+    if verdict == "DISAGREE":
+        assert "every signed request to it will be refused" in off.stdout
+    # One unsigned request each time, and nothing else.
+    assert [verdict.code for verdict in endpoint.state.verdicts] == [
+        "MissingAuthenticationToken"
+    ] * 3
+
+
+def test_check_sends_nothing_without_the_option(endpoint: Endpoint) -> None:
+    run_check(clean_environment(), "--json")
+    assert endpoint.state.verdicts == []
+
+
+def test_check_an_endpoint_that_cannot_be_reached() -> None:
+    result = run_check(clean_environment(), "--endpoint-url", "http://127.0.0.1:9/")
+    assert result.returncode == 1
+    assert (
+        result.stdout.strip()
+        .splitlines()[-1]
+        .startswith("FAILED: cannot reach the endpoint http://127.0.0.1:9/")
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,6 +10,9 @@ import pytest
 
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import DAY, ClockSetup, Mount, Unfaked, run_client
+from tests.harness.schemes import SIGNERS, signer_environment
+
+HAS_AIOBOTOCORE = importlib.util.find_spec("aiobotocore") is not None
 
 HOUR = 3600
 OK = {"ok": True, "code": ""}
@@ -27,16 +31,20 @@ def other_endpoint(_other_endpoint: Endpoint) -> Endpoint:
 
 
 def _calls(
-    setup: ClockSetup, calls: list[tuple[Endpoint, str]], patch: str = "import", **options: Any
+    setup: ClockSetup,
+    calls: list[tuple[Endpoint, str]],
+    patch: str = "import",
+    signers: str = "python",
+    env: dict[str, str] | None = None,
+    **options: Any,
 ) -> list[dict[str, Any]]:
-    extra = options.pop("env", {})
     result = run_client(
         "calls",
         setup,
         {"patch": patch, "calls": [(e.url, call) for e, call in calls], **options},
-        {"BOTO_DISABLE_CRT": "true", **extra},
+        {**signer_environment(signers), **(env or {})},
     )
-    return result["results"]  # type: ignore[no-any-return]
+    return result["before"] + result["results"]  # type: ignore[no-any-return]
 
 
 def _codes(endpoint: Endpoint) -> list[str]:
@@ -61,15 +69,18 @@ def test_unpatched_every_call_is_refused(
     assert _codes(endpoint) == [refusal, "SignatureDoesNotMatch"]
 
 
+@pytest.mark.parametrize("signers", SIGNERS)
 @pytest.mark.parametrize("retry_mode", ["standard", "legacy"])
 @pytest.mark.parametrize("offset", [HOUR, -HOUR])
 @pytest.mark.parametrize(("first", "refusal"), FIRST_CALLS)
 def test_first_request_refused_once_then_everything_accepted(
-    endpoint: Endpoint, offset: int, first: str, refusal: str, retry_mode: str
+    endpoint: Endpoint, offset: int, first: str, refusal: str, retry_mode: str, signers: str
 ) -> None:
     endpoint.state.clock_offset = offset
     calls = [first, "sts", "dynamodb", "s3", "presigned-url", "presigned-post", "sts"]
-    results = _calls(Unfaked(), [(endpoint, call) for call in calls], retry_mode=retry_mode)
+    results = _calls(
+        Unfaked(), [(endpoint, call) for call in calls], signers=signers, retry_mode=retry_mode
+    )
     assert results == [OK] * len(calls)
     codes = _codes(endpoint)
     # The first request is refused once and accepted when sent again at once;
@@ -126,6 +137,30 @@ def test_turned_off_by_the_variable(endpoint: Endpoint) -> None:
     )
     assert [outcome["code"] for outcome in results] == ["SignatureDoesNotMatch"] * 2
     assert _codes(endpoint) == ["SignatureDoesNotMatch"] * 2
+
+
+def test_a_refusal_while_the_switch_is_off_teaches_nothing(endpoint: Endpoint) -> None:
+    endpoint.state.clock_offset = HOUR
+    results = _calls(
+        Unfaked(),
+        [(endpoint, "sts"), (endpoint, "sts")],
+        patch="context",
+        before=[(endpoint.url, "sts")],
+    )
+    assert [outcome["ok"] for outcome in results] == [False, True, True]
+    # Refused with the switch off; then refused once more, inside the block.
+    assert _codes(endpoint) == ["SignatureDoesNotMatch", "SignatureDoesNotMatch", "", ""]
+
+
+@pytest.mark.skipif(not HAS_AIOBOTOCORE, reason="aiobotocore is not installed")
+@pytest.mark.parametrize("offset", [HOUR, -HOUR])
+def test_aiobotocore(endpoint: Endpoint, offset: int) -> None:
+    endpoint.state.clock_offset = offset
+    result = run_client("aio", Unfaked(), {"endpoint": endpoint.url, "patch": "import"})
+    assert result["results"] == {"v4": OK, "s3v4-post": OK, "s3v4-query": OK}
+    codes = _codes(endpoint)
+    assert codes[0] == "SignatureDoesNotMatch"
+    assert codes[1:] == [""] * (len(codes) - 1)
 
 
 def test_a_small_difference_teaches_nothing(endpoint: Endpoint) -> None:

@@ -18,6 +18,22 @@ pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("awscrt") is None, reason="awscrt is not installed"
 )
 
+
+def _boto3_chooses_crt() -> bool:
+    """Whether this boto3 takes its CRT transfer manager when asked for it, on this machine.
+
+    Before 1.40.x it takes it only for "auto" on the instance types awscrt
+    optimises for.
+    """
+    if importlib.util.find_spec("awscrt") is None:
+        return False
+    from boto3.s3.transfer import TransferConfig, _should_use_crt
+
+    return bool(_should_use_crt(TransferConfig(preferred_transfer_client="crt")))
+
+
+CHOOSES_CRT = _boto3_chooses_crt()
+
 OK = {"ok": True, "code": ""}
 STEERED = (
     "libfaketimefs_botocore: boto3's CRT transfer manager signs with the process clock: "
@@ -35,13 +51,14 @@ def test_upload_and_download_use_the_classic_manager_and_are_accepted(
     )
     assert result["upload"] == OK
     assert result["download"] == OK
-    assert result["log"].count(STEERED) == 1
+    assert result["log"].count(STEERED) == (1 if CHOOSES_CRT else 0)
     assert not any("Using CRT client" in line for line in result["log"])
     # PutObject, then HeadObject and GetObject.
     assert [(v.scheme, v.accepted) for v in endpoint.state.verdicts] == [("s3v4", True)] * 3
     assert result["downloaded_as_uploaded"] is True
 
 
+@pytest.mark.skipif(not CHOOSES_CRT, reason="this boto3 does not take the CRT manager here")
 def test_without_the_patch_boto3_takes_the_crt_manager(faked: Mount, endpoint: Endpoint) -> None:
     faked.jump(400 * DAY)
     result = run_client(
@@ -58,6 +75,8 @@ def test_the_crt_transfer_client_signs_with_the_faked_clock(
     """Why boto3 is steered: the CRT's own signing is out of every wrapper's reach."""
     faked.jump(400 * DAY)
     result = run_client("s3transfer-crt", faked, {"endpoint": endpoint.url, "patch": "import"})
+    if not endpoint.state.verdicts and "SOCKET" in result["upload"]["code"]:
+        pytest.skip(f"this awscrt cannot reach a local endpoint: {result['upload']['code']}")
     assert not result["upload"]["ok"]
     codes = {verdict.code for verdict in endpoint.state.verdicts}
     assert codes == {"RequestTimeTooSkewed"}

@@ -419,12 +419,20 @@ CALLS: dict[str, Callable[[str], None]] = {
 
 
 def scenario_calls() -> dict[str, Any]:
-    """Calls to one or more endpoints, in the order given: [endpoint, call] pairs."""
+    """Calls to one or more endpoints, in the order given: [endpoint, call] pairs.
+
+    The calls in "before" come first, with the wrap points installed and the
+    switch off.
+    """
+    before = OPTIONS.get("before", [])
+    if before:
+        from libfaketimefs_botocore import wrap_points
+
+        wrap_points.install()
+    results_before = [attempt(functools.partial(CALLS[call], url)) for url, call in before]
     with patched(OPTIONS["patch"]):
-        results = [
-            attempt(functools.partial(CALLS[call], endpoint)) for endpoint, call in OPTIONS["calls"]
-        ]
-    return {"results": results, "clocks": clocks()}
+        results = [attempt(functools.partial(CALLS[call], url)) for url, call in OPTIONS["calls"]]
+    return {"before": results_before, "results": results, "clocks": clocks()}
 
 
 def scenario_order() -> dict[str, Any]:
