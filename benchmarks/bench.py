@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OPERATIONS = ("sigv4-header", "s3-presigned-url")
+OPERATIONS = ("sigv4-header", "s3-presigned-url", "api-call")
+SIGNING = OPERATIONS[:2]  # what the faked set-ups measure
 
 # name: (what the worker turns on, where the real time comes from)
 SETUPS = {
@@ -82,18 +83,36 @@ def worker(mode: str, iterations: int) -> dict[str, float]:
     def presigned_url() -> None:
         s3.generate_presigned_url("get_object", Params={"Bucket": "bucket", "Key": "key"})
 
+    operations = [
+        ("sigv4-header", sigv4_header, iterations),
+        ("s3-presigned-url", presigned_url, iterations),
+    ]
+    endpoint_url = os.environ.get("BENCH_ENDPOINT")
+    if endpoint_url:
+        # A whole API call, answered by the local endpoint in the parent: what
+        # the hooks that learn an endpoint's clock add to a call that is not refused.
+        from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY
+
+        sts = botocore.session.get_session().create_client(
+            "sts",
+            endpoint_url=endpoint_url,
+            region_name="us-east-1",
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+        )
+        operations.append(("api-call", sts.get_caller_identity, max(70, iterations // 20)))
     figures = {}
-    for name, operation in (("sigv4-header", sigv4_header), ("s3-presigned-url", presigned_url)):
-        for _ in range(iterations // 10):
+    for name, operation, count in operations:
+        for _ in range(count // 10):
             operation()
         # The fastest of several batches: a batch the machine interrupted
         # says nothing about the code.
         batches = []
         for _ in range(7):
             start = time.perf_counter()
-            for _ in range(iterations // 7):
+            for _ in range(count // 7):
                 operation()
-            batches.append((time.perf_counter() - start) / (iterations // 7))
+            batches.append((time.perf_counter() - start) / (count // 7))
         figures[name] = min(batches)
     figures["pid"] = os.getpid()
     return figures
@@ -311,6 +330,7 @@ def main() -> None:
         print(json.dumps(count_reads(arguments.count_reads, arguments.disagreeing)))
         return
 
+    from tests.harness.endpoint import Endpoint
     from tests.harness.faketime import DAY, Mount
 
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
@@ -319,9 +339,13 @@ def main() -> None:
         mount = Mount(Path(directory) / "mnt")
         mount.start()
         mount.jump(400 * DAY)
+        endpoint = Endpoint().__enter__()
         try:
             files = {None: None, "mount": str(mount.realtime), "off": str(off_file)}
-            envs = {name: run_env(files[source]) for name, (_, source) in SETUPS.items()}
+            envs = {
+                name: {**run_env(files[source]), "BENCH_ENDPOINT": endpoint.url}
+                for name, (_, source) in SETUPS.items()
+            }
             envs.update(
                 (name, run_env(files[source], str(mount.faketimerc)))
                 for name, (_, source) in FAKED_SETUPS.items()
@@ -338,7 +362,7 @@ def main() -> None:
                     faked = name in FAKED_SETUPS
                     iterations = arguments.iterations // 3 if faked else arguments.iterations
                     figures = run_worker(modes[name][0], iterations, envs[name])
-                    for operation in OPERATIONS:
+                    for operation in OPERATIONS if name in SETUPS else SIGNING:
                         samples[name][operation].append(figures[operation])
             # The cost of one clock read, alternating likewise: the median of
             # each set-up's fastest runs.
@@ -375,6 +399,7 @@ def main() -> None:
                 ).stdout
             )
         finally:
+            endpoint.__exit__()
             mount.stop()
             off_file.unlink()
 
@@ -384,17 +409,18 @@ def main() -> None:
                 mine / other for mine, other in zip(samples[name][op], samples[base][op])
             )
             for op in OPERATIONS
+            if samples[name][op]
         }
 
     def row(label: str, values: dict[str, float], unit: str = "") -> None:
         if unit:
-            cells = "".join(f"{values[op] * 1e6:>17.1f} us" for op in OPERATIONS)
+            cells = "".join(f"{values[op] * 1e6:>17.1f} us" for op in OPERATIONS if op in values)
         else:
-            cells = "".join(f"{values[op]:>20.3f}" for op in OPERATIONS)
+            cells = "".join(f"{values[op]:>20.3f}" for op in OPERATIONS if op in values)
         print(f"{label:26}{cells}")
 
     def median(name: str) -> dict[str, float]:
-        return {op: statistics.median(samples[name][op]) for op in OPERATIONS}
+        return {op: statistics.median(samples[name][op]) for op in OPERATIONS if samples[name][op]}
 
     print("Signing time as a ratio to plain botocore in the same round, median of")
     print(f"{arguments.rounds} rounds (pure-Python signers, {arguments.iterations} signatures")
