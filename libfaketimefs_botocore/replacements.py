@@ -250,7 +250,8 @@ def _signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
     def signing(
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        if not SWITCH.on:
+        # Until an endpoint's clock is learned there is nothing to carry.
+        if not (SWITCH.on and endpoint_offsets.offsets):
             return wrapped(*args, **kwargs)
         token = endpoint_offsets.signing_for.set(url_of(*args, **kwargs))
         try:
@@ -261,7 +262,7 @@ def _signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
     async def signing_async(
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        if not SWITCH.on:
+        if not (SWITCH.on and endpoint_offsets.offsets):
             return await wrapped(*args, **kwargs)
         token = endpoint_offsets.signing_for.set(url_of(*args, **kwargs))
         try:
