@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from libfaketimefs_botocore import clock
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import Mount
 
@@ -40,3 +41,30 @@ def _endpoint() -> Iterator[Endpoint]:
 def endpoint(_endpoint: Endpoint) -> Endpoint:
     _endpoint.reset()
     return _endpoint
+
+
+@pytest.fixture(scope="session")
+def _other_endpoint() -> Iterator[Endpoint]:
+    with Endpoint() as server:
+        yield server
+
+
+@pytest.fixture
+def other_endpoint(_other_endpoint: Endpoint) -> Endpoint:
+    """A second endpoint, with a clock of its own."""
+    _other_endpoint.reset()
+    return _other_endpoint
+
+
+@pytest.fixture
+def file_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every read of a realtime file in this process, by path."""
+    seen: list[str] = []
+    original = clock.read_realtime
+
+    def counting(path: str) -> float:
+        seen.append(path)
+        return original(path)
+
+    monkeypatch.setattr(clock, "read_realtime", counting)
+    return seen

@@ -24,20 +24,6 @@ def _fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     clock.forget()
 
 
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every read of a realtime file, by path."""
-    seen: list[str] = []
-    original = clock.read_realtime
-
-    def counting(path: str) -> float:
-        seen.append(path)
-        return original(path)
-
-    monkeypatch.setattr(clock, "read_realtime", counting)
-    return seen
-
-
 def _file(path: Path, seconds: float) -> Path:
     path.write_text(f"{seconds:.6f}\n")
     return path
@@ -49,17 +35,17 @@ def _near_now(seconds: float | None) -> bool:
 
 @pytest.mark.parametrize("value", [None, ""])
 def test_no_file_means_the_kernel_clock(
-    monkeypatch: pytest.MonkeyPatch, reads: list[str], value: str | None
+    monkeypatch: pytest.MonkeyPatch, file_reads: list[str], value: str | None
 ) -> None:
     if value is not None:
         monkeypatch.setenv(ENV_VAR, value)
     assert clock.realtime_file() is None
     assert _near_now(clock.now())
-    assert reads == []
+    assert file_reads == []
 
 
 def test_agreeing_file_is_read_about_once_a_second(
-    mount: Mount, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+    mount: Mount, monkeypatch: pytest.MonkeyPatch, file_reads: list[str]
 ) -> None:
     monkeypatch.setenv(ENV_VAR, str(mount.realtime))
     calls = 0
@@ -69,27 +55,27 @@ def test_agreeing_file_is_read_about_once_a_second(
         calls += 1
     assert calls > 1000
     # Once at the start, then once a second: 4 reads in 3.5 s.
-    assert 3 <= len(reads) <= 5, len(reads)
+    assert 3 <= len(file_reads) <= 5, len(file_reads)
 
 
 def test_disagreeing_file_is_followed_and_read_every_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file_reads: list[str]
 ) -> None:
     ten_minutes_on = time.time() + 600
     monkeypatch.setenv(ENV_VAR, str(_file(tmp_path / "realtime", ten_minutes_on)))
     for _ in range(20):
         assert clock.now() == pytest.approx(ten_minutes_on)
-    assert len(reads) == 20
+    assert len(file_reads) == 20
 
 
 def test_a_file_one_second_off_is_read_again_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file_reads: list[str]
 ) -> None:
     path = _file(tmp_path / "realtime", time.time() - 1.5)
     monkeypatch.setenv(ENV_VAR, str(path))
     assert clock.now() == pytest.approx(time.time() - 1.5, abs=0.05)
     assert clock.now() == pytest.approx(time.time() - 1.5, abs=0.05)
-    assert len(reads) == 2
+    assert len(file_reads) == 2
 
 
 class _Rewriter:
@@ -153,7 +139,7 @@ def test_a_new_variable_is_read_at_the_next_call(
 
 
 def test_without_a_kernel_clock(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file_reads: list[str]
 ) -> None:
     monkeypatch.setattr(clock, "_kernel", KernelClock(None, "not here"))
     assert clock.now() is None
@@ -161,7 +147,7 @@ def test_without_a_kernel_clock(
     monkeypatch.setenv(ENV_VAR, str(_file(tmp_path / "realtime", now)))
     assert clock.now() == pytest.approx(now)
     assert clock.now() == pytest.approx(now)
-    assert len(reads) == 2
+    assert len(file_reads) == 2
 
 
 def test_a_forked_child_reads_the_file_again(mount: Mount, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,18 +15,6 @@ HAS_AIOBOTOCORE = importlib.util.find_spec("aiobotocore") is not None
 
 HOUR = 3600
 OK = {"ok": True, "code": ""}
-
-
-@pytest.fixture(scope="session")
-def _other_endpoint() -> Iterator[Endpoint]:
-    with Endpoint() as server:
-        yield server
-
-
-@pytest.fixture
-def other_endpoint(_other_endpoint: Endpoint) -> Endpoint:
-    _other_endpoint.reset()
-    return _other_endpoint
 
 
 def _calls(

@@ -329,17 +329,9 @@ def test_installed_once() -> None:
 
 
 @pytest.fixture
-def reads(realtime: float, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every read of the realtime file, by path."""
-    seen: list[str] = []
-    original = clock.read_realtime
-
-    def counting(path: str) -> float:
-        seen.append(path)
-        return original(path)
-
-    monkeypatch.setattr(clock, "read_realtime", counting)
-    return seen
+def reads(realtime: float, file_reads: list[str]) -> list[str]:
+    """Every read of the realtime file, the switch on."""
+    return file_reads
 
 
 def _file_at(offset: float) -> Path:
