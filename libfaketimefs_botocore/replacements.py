@@ -88,7 +88,8 @@ class CurrentDatetime(RealtimeFunction):
     _self_reading = staticmethod(_reading)
 
     def __call__(self, remove_tzinfo: bool = True) -> datetime.datetime:
-        seconds = self._self_reading()
+        # The switch first: this is the one read in every SigV4 signature.
+        seconds = self._self_reading() if SWITCH.on else None
         if seconds is None:
             return self.__wrapped__(remove_tzinfo)  # type: ignore[no-any-return]
         if remove_tzinfo:
