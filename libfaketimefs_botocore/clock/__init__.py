@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from libfaketimefs_botocore.clock import endpoint_offsets
-from libfaketimefs_botocore.clock.kernel import KernelClock, open_kernel_clock
 from libfaketimefs_botocore.clock.realtime_file import ENV_VAR, RealtimeError, read_realtime
+
+if TYPE_CHECKING:
+    from libfaketimefs_botocore.clock.kernel import KernelClock
 
 __all__ = [
     "ENV_VAR",
@@ -99,6 +102,9 @@ def kernel_clock() -> KernelClock:
     """The way to the kernel's clock, found at the first call."""
     global _kernel
     if _kernel is None:
+        # Imported here: ctypes would add a third to `import libfaketimefs_botocore`.
+        from libfaketimefs_botocore.clock.kernel import open_kernel_clock
+
         _kernel = open_kernel_clock()
     return _kernel
 
