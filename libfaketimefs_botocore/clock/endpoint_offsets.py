@@ -81,14 +81,16 @@ def refusal_clock(response: Any) -> float | None:
     401 or 403, or an error code that speaks of time; the clock is S3's
     ``ServerTime`` or the ``Date`` header.
     """
-    if not enabled() or not (isinstance(response, tuple) and len(response) == 2):
+    if not (isinstance(response, tuple) and len(response) == 2):
         return None
     parsed = response[1]
-    if not isinstance(parsed, dict):
+    if not isinstance(parsed, dict) or "Error" not in parsed:  # most answers: not a refusal
         return None
     metadata = parsed.get("ResponseMetadata") or {}
     error = parsed.get("Error") or {}
     if metadata.get("HTTPStatusCode") not in (401, 403) and error.get("Code") not in TIME_CODES:
+        return None
+    if not enabled():
         return None
     return _endpoint_clock(metadata.get("HTTPHeaders") or {}, error)
 
