@@ -30,7 +30,9 @@ def _file(path: Path, seconds: float) -> Path:
 
 
 def _near_now(seconds: float | None) -> bool:
-    return seconds is not None and abs(seconds - time.time()) < 0.05
+    # Loose enough for a loaded machine that pauses this thread between the
+    # two reads; far tighter than any file that is not the real time.
+    return seconds is not None and abs(seconds - time.time()) < 0.25
 
 
 @pytest.mark.parametrize("value", [None, ""])
