@@ -60,6 +60,32 @@ def test_agreeing_file_is_read_about_once_a_second(
     assert 3 <= len(file_reads) <= 5, len(file_reads)
 
 
+def test_a_crowd_of_threads_reads_the_file_about_once_a_second(
+    mount: Mount, monkeypatch: pytest.MonkeyPatch, file_reads: list[str]
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(mount.realtime))
+    barrier = threading.Barrier(16)
+    wrong: list[float | None] = []
+
+    def work() -> None:
+        barrier.wait()
+        start = time.monotonic()
+        while time.monotonic() - start < 2.5:
+            before = time.time()
+            seconds = clock.now()
+            if seconds is None or not before - 0.001 <= seconds <= time.time() + 0.001:
+                wrong.append(seconds)
+
+    threads = [threading.Thread(target=work) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+    # Sixteen threads at once still read it once at the start, then once a second.
+    assert 2 <= len(file_reads) <= 4, len(file_reads)
+
+
 def test_disagreeing_file_is_followed_and_read_every_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file_reads: list[str]
 ) -> None:

@@ -16,6 +16,7 @@ machine's time) the file is read at every call and its time is used.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,22 +52,33 @@ class _Agreement:
 
 _NONE = _Agreement(None, 0.0, 0.0)
 _agreement = _NONE  # replaced whole, never changed: safe to read without a lock
+_file_lock = threading.Lock()  # never held with a timeout: no timed waits under libfaketime
 _kernel: KernelClock | None = None
 
 
 def now() -> float | None:
     """The real time in seconds, or None when this process has no source of it."""
     path = realtime_file()
-    kernel = kernel_clock().read
-    kernel_now = None if kernel is None else kernel()
+    read_kernel = kernel_clock().read
+    kernel_now = None if read_kernel is None else read_kernel()
     if path is None:
         return kernel_now
-    if kernel_now is not None:
-        agreement = _agreement
-        # A kernel clock stepped backwards falls outside the window too.
-        if agreement.path == path and agreement.since <= kernel_now < agreement.until:
-            return kernel_now
-    return _from_file(path, kernel_now)
+    if kernel_now is not None and _agreed(path, kernel_now):
+        return kernel_now
+    with _file_lock:
+        # One thread reads the file at a time: threads that waited for it
+        # take what it found, so a crowd of signers costs one read a second.
+        if read_kernel is not None:
+            kernel_now = read_kernel()
+            if kernel_now is not None and _agreed(path, kernel_now):
+                return kernel_now
+        return _from_file(path, kernel_now)
+
+
+def _agreed(path: str, kernel_now: float) -> bool:
+    agreement = _agreement
+    # A kernel clock stepped backwards falls outside the window too.
+    return agreement.path == path and agreement.since <= kernel_now < agreement.until
 
 
 def signing_now() -> float | None:
@@ -96,6 +108,13 @@ def forget() -> None:
     """Read the file at the next call, whatever it said last."""
     global _agreement
     _agreement = _NONE
+
+
+def _forget_in_child() -> None:
+    global _file_lock
+    # A thread of the parent may have held the lock at the fork.
+    _file_lock = threading.Lock()
+    forget()
 
 
 def kernel_clock() -> KernelClock:
@@ -135,4 +154,4 @@ def realtime_file() -> str | None:
 # A child keeps the kernel clock (the vDSO is mapped into it too), but reads
 # the file again before trusting it.
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=forget)
+    os.register_at_fork(after_in_child=_forget_in_child)
