@@ -125,10 +125,13 @@ def test_check_a_file_that_disagrees_with_the_kernel_clock(tmp_path: Path) -> No
     report = json.loads(run_check(env, "--json").stdout)
     assert report["ok"] is True
     assert report["source"] == "realtime file"
-    assert abs(report["file_minus_kernel_seconds"] - 600) < 5
+    assert 540 < report["file_minus_kernel_seconds"] <= 600
     assert report["realtime"] == report["realtime_file_time"]
     human = run_check(env).stdout
-    assert re.search(r"file vs kernel:    DISAGREE \(file minus kernel clock: \+(599|600)\.", human)
+    found = re.search(r"file vs kernel:    DISAGREE \(file minus kernel clock: \+([\d.]+) s", human)
+    assert found is not None, human
+    # Seconds have passed since the file was written: a loaded machine starts Python slowly.
+    assert 540 < float(found.group(1)) <= 600
     assert "botocore signs by: the realtime file" in human
 
 
