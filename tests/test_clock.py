@@ -14,6 +14,7 @@ from libfaketimefs_botocore import RealtimeError, clock
 from libfaketimefs_botocore.clock import ENV_VAR
 from libfaketimefs_botocore.clock.kernel import KernelClock
 from tests.harness.faketime import Mount
+from tests.harness.threads import run_together
 
 
 @pytest.fixture(autouse=True)
@@ -64,11 +65,9 @@ def test_a_crowd_of_threads_reads_the_file_about_once_a_second(
     mount: Mount, monkeypatch: pytest.MonkeyPatch, file_reads: list[str]
 ) -> None:
     monkeypatch.setenv(ENV_VAR, str(mount.realtime))
-    barrier = threading.Barrier(16)
     wrong: list[float | None] = []
 
     def work() -> None:
-        barrier.wait()
         start = time.monotonic()
         while time.monotonic() - start < 2.5:
             before = time.time()
@@ -76,11 +75,7 @@ def test_a_crowd_of_threads_reads_the_file_about_once_a_second(
             if seconds is None or not before - 0.001 <= seconds <= time.time() + 0.001:
                 wrong.append(seconds)
 
-    threads = [threading.Thread(target=work) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(work)
     assert wrong == []
     # Sixteen threads at once still read it once at the start, then once a second.
     assert 2 <= len(file_reads) <= 4, len(file_reads)

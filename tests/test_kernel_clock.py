@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 import time
 
 import pytest
 
 from libfaketimefs_botocore.clock import kernel
 from tests.harness.faketime import DAY, Libfaketime, run_faked
+from tests.harness.threads import run_together
 
 WAYS = [pytest.param(True, id="vdso"), pytest.param(False, id="syscall")]
 
@@ -52,20 +52,14 @@ def test_threads_read_whole_times(use_vdso: bool) -> None:
     assert read is not None
     start = time.time()
     bad: list[float | None] = []
-    barrier = threading.Barrier(16)
 
     def work() -> None:
-        barrier.wait()
         for _ in range(5000):
             seconds = read()
             if seconds is None or not start - 0.001 <= seconds <= time.time() + 0.001:
                 bad.append(seconds)
 
-    threads = [threading.Thread(target=work) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(work)
     assert bad == []
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import threading
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from libfaketimefs_botocore import realtime_signing
 from libfaketimefs_botocore.switch import SWITCH, Switch
+from tests.harness.threads import run_together
 
 pytestmark = pytest.mark.skipif(
     SWITCH.held_for_good, reason="the switch is held for good in this process"
@@ -198,19 +198,13 @@ def test_release_without_acquire_is_an_error() -> None:
 
 def test_switch_counts_exactly_under_threads() -> None:
     switch = Switch()
-    barrier = threading.Barrier(16)
 
     def work() -> None:
-        barrier.wait()
         for _ in range(2000):
             switch.acquire()
             switch.release()
 
-    threads = [threading.Thread(target=work) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(work)
     assert switch.count == 0
     assert not switch.on
 
