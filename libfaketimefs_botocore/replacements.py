@@ -4,9 +4,9 @@ Each stand-in consults the switch on every call: off, or with no source of
 the real time, it is the original; on, it asks the clock once and answers in
 the type the original returns. Signing times come from
 :func:`clock.signing_now` (the real time plus the offset learned for the
-endpoint being signed for), expiry times from :func:`clock.now`. Every datetime it makes is a plain
-``datetime.datetime``, even while freezegun has put its own class in the
-``datetime`` module.
+endpoint being signed for), expiry times from :func:`clock.now`. Every
+datetime it makes is a plain ``datetime.datetime``, even while freezegun has
+put its own class in the ``datetime`` module.
 """
 
 from __future__ import annotations
