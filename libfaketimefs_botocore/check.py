@@ -8,10 +8,12 @@ import email.utils
 import importlib
 import json
 import os
+import sys
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from libfaketimefs_botocore import clock, wrap_points
@@ -40,6 +42,7 @@ class Report:
     error: str | None = None
     libfaketime_preloaded: bool = False
     botocore_version: str | None = None
+    awscli_version: str | None = None
     switch_on: bool = False
     autopatch: bool = False
     wrap_points: list[dict[str, str]] = field(default_factory=list)
@@ -83,6 +86,7 @@ class Report:
             "unpatched_request_refused": self.unpatched_refused,
             "libfaketime_preloaded": self.libfaketime_preloaded,
             "botocore_version": self.botocore_version,
+            "awscli_version": self.awscli_version,
             "switch_on": self.switch_on,
             "autopatch": self.autopatch,
             "wrap_points": self.wrap_points,
@@ -101,16 +105,35 @@ def _libfaketime_preloaded() -> bool:
         return "faketime" in os.environ.get("LD_PRELOAD", "")
 
 
-def _import_wrap_point_modules() -> str | None:
-    """Import botocore's clock-reading modules, as a program would; the botocore version."""
+def _import_botocore() -> ModuleType | None:
+    """botocore as this process's programs import it: the AWS CLI v2's own, inside it.
+
+    The AWS CLI v2 vendors botocore and makes ``import botocore`` find it once
+    ``awscli`` is imported; a standalone botocore, when there is one, is
+    what every other program here uses, so it is asked for first.
+    """
     try:
         import botocore
     except ImportError:
-        return None
+        try:
+            importlib.import_module("awscli")
+            import botocore
+        except ImportError:
+            return None
+    return botocore
+
+
+def _import_wrap_point_modules() -> tuple[str | None, str | None]:
+    """Import the modules that read the clock, as a program would; botocore's, awscli's versions."""
+    botocore = _import_botocore()
+    if botocore is None:
+        return None, None
     for name in wrap_points.MODULES:
-        with contextlib.suppress(ImportError):  # awscrt or aiobotocore is not installed
+        with contextlib.suppress(ImportError):  # awscrt, aiobotocore or awscli is not installed
             importlib.import_module(name)
-    return str(botocore.__version__)
+    awscli = sys.modules.get("awscli")
+    awscli_version = None if awscli is None else getattr(awscli, "__version__", None)
+    return str(botocore.__version__), awscli_version
 
 
 def _endpoint_date(url: str) -> float:
@@ -137,13 +160,14 @@ class CheckError(Exception):
 
 
 def run(endpoint_url: str | None = None) -> Report:
-    botocore_version = _import_wrap_point_modules()
+    botocore_version, awscli_version = _import_wrap_point_modules()
     kernel = clock.kernel_clock()
     # The clocks last, back to back, so that they can be compared.
     report = Report(process_clock=time.time())
     report.kernel_clock_via = kernel.via
     report.kernel_clock = None if kernel.read is None else kernel.read()
     report.botocore_version = botocore_version
+    report.awscli_version = awscli_version
     report.libfaketime_preloaded = _libfaketime_preloaded()
     report.autopatch = os.environ.get("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH") == "1"
     report.switch_on = SWITCH.on
@@ -233,6 +257,8 @@ def render(report: Report) -> str:
         f"libfaketime:       {'preloaded' if report.libfaketime_preloaded else 'not preloaded'}"
     )
     lines.append(f"botocore:          {report.botocore_version or 'not installed'}")
+    if report.awscli_version is not None:
+        lines.append(f"AWS CLI:           {report.awscli_version}")
     lines.append(
         f"autopatch:         {'on' if report.autopatch else 'off'} "
         "(LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1 patches botocore in unmodified programs)"

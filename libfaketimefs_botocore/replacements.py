@@ -154,6 +154,30 @@ class ShouldUseCrt(RealtimeFunction):
         return False
 
 
+def _steer_transfer_client(
+    wrapped: Callable[..., str], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> str:
+    global _cli_steered
+    client_type = wrapped(*args, **kwargs)
+    if client_type != "crt" or not SWITCH.on:
+        return client_type
+    if not _cli_steered:
+        _cli_steered = True
+        _logger.debug(
+            "the AWS CLI's CRT transfer client signs with the process clock: using its classic "
+            "transfer client while real-time signing is on"
+        )
+    return "classic"
+
+
+_cli_steered = False
+
+
+def transfer_client_type(original: Any) -> RealtimeMethod:
+    """The AWS CLI v2's choice of S3 transfer client: the CRT one signs in C."""
+    return RealtimeMethod(original, _steer_transfer_client)
+
+
 class RealtimeDatetimeClass(_CallableObjectProxy):
     """Stands for ``datetime.datetime`` with ``now()`` and ``utcnow()`` on the real time.
 

@@ -129,8 +129,19 @@ TOKENS = (
 )
 
 UTILS = (
-    _inline("botocore.utils", "IMDS credential expiry: datetime.utcnow()", signing=False),
+    _inline(
+        "botocore.utils",
+        "IMDS credential expiry: datetime.utcnow(); "
+        "the AWS CLI v2's SSO login token expiry: datetime.now(tzutc())",
+        signing=False,
+    ),
     _named("botocore.utils", "IMDS credential expiry: get_current_datetime()", signing=False),
+    WrapPoint(
+        "botocore.utils",
+        "build_dpop_header",
+        "the AWS CLI v2's login DPoP proof iat: time.time()",
+        replacements.BuildDpopHeader,
+    ),
 )
 
 AIOBOTOCORE_SIGNERS = (
@@ -169,6 +180,46 @@ BOTO3_TRANSFER = (
     ),
 )
 
+# The AWS CLI's own reads of a time that AWS checks: v1 calls
+# awscli.compat.get_current_datetime(), v2 datetime.utcnow() inline. Not the
+# EKS token's expirationTimestamp: kubectl compares it with its own, faked,
+# clock.
+AWSCLI = (
+    _inline(
+        "awscli.customizations.codecommit",
+        "aws codecommit credential-helper's SigV4 signing time: datetime.utcnow()",
+        signing=False,
+    ),
+    _named(
+        "awscli.customizations.codecommit",
+        "aws codecommit credential-helper's SigV4 signing time: get_current_datetime()",
+        signing=False,
+    ),
+    _inline(
+        "awscli.customizations.ec2.bundleinstance",
+        "aws ec2 bundle-instance S3 upload policy expiration: datetime.utcnow()",
+        signing=False,
+    ),
+    _named(
+        "awscli.customizations.ec2.bundleinstance",
+        "aws ec2 bundle-instance S3 upload policy expiration: get_current_datetime()",
+        signing=False,
+    ),
+    WrapPoint(
+        "awscli.customizations.login.utils",
+        "datetime",
+        "aws login token expiry: datetime.now(tzutc())",
+        replacements.RealtimeDatetimeModule,
+    ),
+    WrapPoint(
+        "awscli.customizations.s3.factory",
+        "TransferManagerFactory._compute_transfer_client_type",
+        "aws s3 transfers: the CRT transfer client signs in C with the process clock; "
+        "the classic one is used while the switch is on",
+        replacements.transfer_client_type,
+    ),
+)
+
 # aiobotocore.credentials and aiobotocore.tokens import botocore's _local_now
 # and _utc_now by name: the functions themselves, whose bodies read the
 # datetime names replaced above, so they need no table of their own.
@@ -190,6 +241,7 @@ TABLES = (
     AIOBOTOCORE_SIGNERS,
     AIOBOTOCORE_ENDPOINT,
     BOTO3_TRANSFER,
+    AWSCLI,
 )
 
 WRAP_POINTS = tuple(point for table in TABLES for point in table)

@@ -483,6 +483,7 @@ class Endpoint:
 
 
 _STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+_S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -609,9 +610,20 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if self.command == "GET" and self.path.endswith("?session"):
             self._s3express_session()
+        elif self.command == "GET" and path == "/":
+            self._s3_list_buckets()
+        elif self.command == "GET" and path.strip("/").count("/") == 0:
+            self._s3_list_objects(path.strip("/"))
         elif self.command in ("GET", "HEAD"):
             body = objects.get(path, b"hello from the local endpoint")
-            self._send(200, body, "binary/octet-stream")
+            self.send_response(200)
+            self.send_header("Content-Type", "binary/octet-stream")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", '"' + hashlib.md5(body).hexdigest() + '"')
+            self.send_header("Last-Modified", self.date_time_string())
+            self.end_headers()
+            if self.command == "GET":
+                self.wfile.write(body)
         elif self.command == "POST":
             self._send(204, b"")
         else:
@@ -620,6 +632,40 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", '"' + hashlib.md5(body).hexdigest() + '"')
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+    def _s3_list_buckets(self) -> None:
+        """ListBuckets: a bucket for each first path segment stored."""
+        names = sorted({path.split("/")[1] for path in self.endpoint.state.objects})
+        created = _iso(self.endpoint.now())
+        buckets = "".join(
+            f"<Bucket><Name>{name}</Name><CreationDate>{created}</CreationDate></Bucket>"
+            for name in names
+        )
+        xml = (
+            f'<ListAllMyBucketsResult xmlns="{_S3_NS}"><Owner><ID>local</ID></Owner>'
+            f"<Buckets>{buckets}</Buckets></ListAllMyBucketsResult>"
+        )
+        self._send(200, xml.encode())
+
+    def _s3_list_objects(self, bucket: str) -> None:
+        """ListObjectsV2 of a bucket, without pagination."""
+        query = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+        prefix = f"/{bucket}/{query.get('prefix', '')}"
+        modified = _iso(self.endpoint.now())
+        contents = "".join(
+            f"<Contents><Key>{path[len(bucket) + 2 :]}</Key><LastModified>{modified}"
+            f"</LastModified><ETag>&quot;{hashlib.md5(body).hexdigest()}&quot;</ETag>"
+            f"<Size>{len(body)}</Size><StorageClass>STANDARD</StorageClass></Contents>"
+            for path, body in sorted(self.endpoint.state.objects.items())
+            if path.startswith(prefix)
+        )
+        xml = (
+            f'<ListBucketResult xmlns="{_S3_NS}"><Name>{bucket}</Name>'
+            f"<Prefix>{query.get('prefix', '')}</Prefix><KeyCount>{contents.count('<Key>')}"
+            f"</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>{contents}"
+            "</ListBucketResult>"
+        )
+        self._send(200, xml.encode())
 
     def _s3express_session(self) -> None:
         # S3 Express sessions last five minutes, as AWS's do.
