@@ -1,4 +1,4 @@
-"""The command line: ``libfaketimefs-botocore check [--json] [--endpoint-url URL]``."""
+"""The command line: ``libfaketimefs-botocore check`` and ``libfaketimefs-botocore awscli``."""
 
 from __future__ import annotations
 
@@ -29,11 +29,58 @@ def main(argv: list[str] | None = None) -> int:
         help="send one unsigned GET to URL and compare its Date header with the real time "
         "(without it, check sends nothing)",
     )
+    check.add_argument(
+        "--awscli",
+        action="store_true",
+        help="ask about the AWS CLI installed in this Python (v2 vendors its own botocore)",
+    )
+    awscli = commands.add_parser(
+        "awscli",
+        help="print how to turn real-time signing on in an AWS CLI (v1, v2 from source, "
+        "v2's frozen binary)",
+        description="Reads what the aws is (its --version, its first line) and prints the "
+        "set-up that fits it. Changes nothing unless --apply is given, and then only the "
+        "[plugins] section of the AWS config, through `aws configure set`. Exits 1, with the "
+        "reason on the last line, when it cannot tell or apply the set-up.",
+    )
+    awscli.add_argument(
+        "--aws", metavar="PATH", help="the aws to set up (default: the one on PATH)"
+    )
+    awscli.add_argument(
+        "--target",
+        metavar="DIR",
+        help="the plugin folder for the frozen binary (default: beside the AWS config, "
+        "one per Python version)",
+    )
+    awscli.add_argument(
+        "--package",
+        metavar="SPEC",
+        default=None,
+        help="what pip installs for this package: a requirement, a wheel or a folder "
+        "(default: this version from the package index)",
+    )
+    awscli.add_argument(
+        "--apply",
+        action="store_true",
+        help="set the plugin lines in the AWS config, then run the check inside the aws",
+    )
     arguments = parser.parse_args(argv)
+
+    if arguments.command == "awscli":
+        from libfaketimefs_botocore import awscli_setup
+
+        return awscli_setup.main(
+            aws=arguments.aws,
+            target=arguments.target,
+            package=arguments.package or awscli_setup.PACKAGE,
+            apply_it=arguments.apply,
+        )
 
     from libfaketimefs_botocore import check as check_command
 
-    return check_command.main(as_json=arguments.json, endpoint_url=arguments.endpoint_url)
+    return check_command.main(
+        as_json=arguments.json, endpoint_url=arguments.endpoint_url, awscli=arguments.awscli
+    )
 
 
 if __name__ == "__main__":

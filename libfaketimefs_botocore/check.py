@@ -105,13 +105,19 @@ def _libfaketime_preloaded() -> bool:
         return "faketime" in os.environ.get("LD_PRELOAD", "")
 
 
-def _import_botocore() -> ModuleType | None:
-    """botocore as this process's programs import it: the AWS CLI v2's own, inside it.
+def _import_botocore(awscli: bool) -> ModuleType | None:
+    """botocore as this process's programs import it, or as the AWS CLI does.
 
     The AWS CLI v2 vendors botocore and makes ``import botocore`` find it once
     ``awscli`` is imported; a standalone botocore, when there is one, is
-    what every other program here uses, so it is asked for first.
+    what every other program here uses, so it is asked for first unless the
+    AWS CLI is asked about.
     """
+    if awscli:
+        try:
+            importlib.import_module("awscli")
+        except ImportError:
+            raise CheckError("the AWS CLI is not installed in this Python") from None
     try:
         import botocore
     except ImportError:
@@ -123,17 +129,16 @@ def _import_botocore() -> ModuleType | None:
     return botocore
 
 
-def _import_wrap_point_modules() -> tuple[str | None, str | None]:
+def _import_wrap_point_modules(awscli: bool) -> tuple[str | None, str | None]:
     """Import the modules that read the clock, as a program would; botocore's, awscli's versions."""
-    botocore = _import_botocore()
+    botocore = _import_botocore(awscli)
     if botocore is None:
         return None, None
     for name in wrap_points.MODULES:
         with contextlib.suppress(ImportError):  # awscrt, aiobotocore or awscli is not installed
             importlib.import_module(name)
-    awscli = sys.modules.get("awscli")
-    awscli_version = None if awscli is None else getattr(awscli, "__version__", None)
-    return str(botocore.__version__), awscli_version
+    cli = sys.modules.get("awscli")
+    return str(botocore.__version__), None if cli is None else getattr(cli, "__version__", None)
 
 
 def _endpoint_date(url: str) -> float:
@@ -159,8 +164,8 @@ class CheckError(Exception):
     """What makes ``check`` fail, in one line."""
 
 
-def run(endpoint_url: str | None = None) -> Report:
-    botocore_version, awscli_version = _import_wrap_point_modules()
+def run(endpoint_url: str | None = None, awscli: bool = False) -> Report:
+    botocore_version, awscli_version = _import_wrap_point_modules(awscli)
     kernel = clock.kernel_clock()
     # The clocks last, back to back, so that they can be compared.
     report = Report(process_clock=time.time())
@@ -291,8 +296,15 @@ def _endpoint_verdict(report: Report, difference: float) -> str:
     )
 
 
-def main(as_json: bool, endpoint_url: str | None = None) -> int:
-    report = run(endpoint_url)
+def main(as_json: bool, endpoint_url: str | None = None, awscli: bool = False) -> int:
+    try:
+        report = run(endpoint_url, awscli)
+    except CheckError as error:
+        if as_json:
+            print(json.dumps({"ok": False, "error": str(error)}, indent=2))
+        else:
+            print(f"FAILED: {error}")
+        return 1
     if as_json:
         print(json.dumps(report.as_json(), indent=2))
     else:
