@@ -11,12 +11,21 @@ TOOLS := .tools
 LIBFAKETIMEFS := $(TOOLS)/libfaketimefs/bin/libfaketimefs
 # The real AWS CLI with this package beside it, for the unmodified-program tests.
 AWSCLI := $(TOOLS)/awscli/bin/aws
+PACKAGE_FILES := pyproject.toml $(shell find libfaketimefs_botocore startup -name '*.py' -o -name '*.pth')
+# The AWS CLI v2 from its source (../shared holds it: no download here): installed
+# from source with this package beside it, and built into the frozen binary that
+# the official installer ships, installed as that installer does.
+AWSCLI_V2 := 2.36.7
+AWSCLI_V2_TARBALL ?= $(firstword $(wildcard ../shared/awscli-$(AWSCLI_V2)-source.tar.xz /work/shared/awscli-$(AWSCLI_V2)-source.tar.xz))
+AWSCLI_V2_SOURCE_TREE := $(TOOLS)/awscli-$(AWSCLI_V2)
+AWSCLI_V2_SOURCE := $(TOOLS)/awscli-v2-source/bin/aws
+AWSCLI_V2_EXE := $(TOOLS)/awscli-v2-exe/bin/aws
 DEBIAN_PACKAGES := libfaketime libfuse2 fuse3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The matrix's interpreters: pyenv's, put on PATH for nox.
 PYENV_PATH := $(subst $(eval) ,:,$(wildcard $(HOME)/.pyenv/versions/3.*/bin))
 
-.PHONY: demo test test-matrix lint bench tools debs venv clean
+.PHONY: demo test test-matrix lint bench tools awscli-v2 debs venv clean
 
 demo: tools venv
 	PYTHONPATH=. $(PY) demo/demo.py
@@ -35,7 +44,9 @@ lint: venv
 bench: tools venv
 	PYTHONPATH=. $(PY) benchmarks/bench.py
 
-tools: debs $(LIBFAKETIMEFS) $(AWSCLI)
+tools: debs $(LIBFAKETIMEFS) $(AWSCLI) $(AWSCLI_V2_SOURCE) $(AWSCLI_V2_EXE)
+
+awscli-v2: $(AWSCLI_V2_SOURCE) $(AWSCLI_V2_EXE)
 
 debs:
 	@missing=""; \
@@ -53,9 +64,35 @@ $(LIBFAKETIMEFS):
 	PYENV_VERSION=2.7.18 $(PYTHON2) -m pip install --quiet --disable-pip-version-check \
 	  --no-warn-script-location --target $(TOOLS)/libfaketimefs libfaketimefs==0.0.4
 
-$(AWSCLI): pyproject.toml libfaketimefs_botocore/*.py startup/*
+$(AWSCLI): $(PACKAGE_FILES)
 	$(PYTHON) -m venv $(TOOLS)/awscli
 	$(TOOLS)/awscli/bin/pip install --quiet --disable-pip-version-check awscli .
+	touch $@
+
+$(AWSCLI_V2_SOURCE_TREE)/configure:
+	@test -n "$(AWSCLI_V2_TARBALL)" || { echo "The AWS CLI v2 source is not in ../shared: set AWSCLI_V2_TARBALL=.../awscli-$(AWSCLI_V2)-source.tar.xz"; exit 1; }
+	mkdir -p $(TOOLS)
+	tar -xJf $(AWSCLI_V2_TARBALL) -C $(TOOLS)
+	touch $@
+
+# A source install, as Homebrew and Linux distributions make it.
+$(AWSCLI_V2_SOURCE): $(AWSCLI_V2_SOURCE_TREE)/configure $(PACKAGE_FILES)
+	rm -rf $(TOOLS)/awscli-v2-source
+	$(PYTHON) -m venv $(TOOLS)/awscli-v2-source
+	$(TOOLS)/awscli-v2-source/bin/pip install --quiet --disable-pip-version-check \
+	  ./$(AWSCLI_V2_SOURCE_TREE) .
+	touch $@
+
+# The frozen binary (PyInstaller, with the Python that builds it), installed by
+# the installer the build makes: bin/aws -> v2/current/bin/aws -> dist/aws.
+$(AWSCLI_V2_EXE): $(AWSCLI_V2_SOURCE_TREE)/configure
+	rm -rf $(TOOLS)/awscli-v2-exe $(AWSCLI_V2_SOURCE_TREE)/build
+	cd $(AWSCLI_V2_SOURCE_TREE) && \
+	  ./configure --quiet PYTHON="$$(command -v $(PYTHON))" \
+	    --with-install-type=portable-exe --with-download-deps && \
+	  env -u MAKEFLAGS -u MAKELEVEL $(MAKE) --no-print-directory
+	$(AWSCLI_V2_SOURCE_TREE)/build/exe/aws/install \
+	  -i $(abspath $(TOOLS)/awscli-v2-exe) -b $(abspath $(TOOLS)/awscli-v2-exe/bin)
 	touch $@
 
 venv: $(VENV)/.installed

@@ -1,0 +1,190 @@
+"""The AWS CLI, as its users install it, under libfaketime + libfaketimefs at ±400 days.
+
+Unpatched, AWS (the local endpoint) refuses every command; patched, it
+accepts them all: v2 installed from source with the autopatch variable, v2's
+frozen binary with the plugin, v1 with the plugin.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness import awscli
+from tests.harness.awscli import Outcome
+from tests.harness.endpoint import Endpoint
+from tests.harness.faketime import DAY, Libfaketime, Mount
+
+pytestmark = pytest.mark.timeout(900)  # the first test may build the AWS CLI v2
+
+REFUSALS = (
+    "SignatureDoesNotMatch",
+    "RequestTimeTooSkewed",
+    "Request has expired",
+    "Request is not valid yet",
+    # An answer to HEAD has no body: s3 cp down's HeadObject is refused in a status alone.
+    "(403) when calling the HeadObject operation",
+)
+
+
+@pytest.fixture(scope="session")
+def v1() -> Path:
+    return awscli.make(awscli.V1)
+
+
+@pytest.fixture(scope="session")
+def v2_source() -> Path:
+    return awscli.make(awscli.V2_SOURCE)
+
+
+@pytest.fixture(scope="session")
+def v2_exe() -> Path:
+    return awscli.make(awscli.V2_EXE)
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This package as a wheel, for the line that installs the frozen binary's plugin."""
+    folder = tmp_path_factory.mktemp("wheel")
+    awscli.build_wheel(folder)
+    (found,) = folder.glob("libfaketimefs_botocore-*.whl")
+    return found
+
+
+@pytest.fixture(scope="session")
+def exe_config(v2_exe: Path, wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An AWS config whose [plugins] load the plugin, from a folder made by the printed line."""
+    folder = tmp_path_factory.mktemp("aws-exe")
+    config = folder / "config"
+    config.write_text("")
+    printed = awscli.setup_command(
+        v2_exe, "--package", str(wheel), env={"AWS_CONFIG_FILE": str(config)}
+    )
+    assert printed.returncode == 0, printed.stdout + printed.stderr
+    install = awscli.printed_line(printed.stdout, "python3 -m pip install")
+    target = install[install.index("--target") + 1]
+    # Beside the AWS config, one folder per Python version.
+    assert Path(target).parent == folder / "libfaketimefs-botocore"
+    awscli.run_checked(install)
+    for start in (f"{v2_exe} configure set plugins.cli", f"{v2_exe} configure set plugins.lib"):
+        awscli.run_checked(
+            awscli.printed_line(printed.stdout, start), {"AWS_CONFIG_FILE": str(config)}
+        )
+    return config
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _all_refused(outcomes: dict[str, Outcome], endpoint: Endpoint) -> None:
+    for name, outcome in outcomes.items():
+        assert outcome.returncode != 0, outcome.said
+        assert any(refusal in outcome.stderr for refusal in REFUSALS), (name, outcome.said)
+    assert endpoint.state.verdicts, "nothing reached the endpoint"
+    assert not any(verdict.accepted for verdict in endpoint.state.verdicts)
+
+
+def _all_accepted(outcomes: dict[str, Outcome], endpoint: Endpoint) -> None:
+    for outcome in outcomes.values():
+        assert outcome.returncode == 0, outcome.said
+    assert endpoint.state.verdicts, "nothing reached the endpoint"
+    assert all(verdict.accepted for verdict in endpoint.state.verdicts), endpoint.state.verdicts
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_v2_source_install_refused_without_the_variable(
+    v2_source: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
+) -> None:
+    faked.jump(days * DAY)
+    _all_refused(awscli.the_five(v2_source, faked, endpoint, folder), endpoint)
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_v2_source_install_accepted_with_the_variable(
+    v2_source: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
+) -> None:
+    faked.jump(days * DAY)
+    outcomes = awscli.the_five(
+        v2_source, faked, endpoint, folder, {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
+    )
+    _all_accepted(outcomes, endpoint)
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_v2_frozen_binary_refused_without_the_plugin(
+    v2_exe: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
+) -> None:
+    faked.jump(days * DAY)
+    # The variable changes nothing here: the frozen binary reads no .pth.
+    outcomes = awscli.the_five(
+        v2_exe, faked, endpoint, folder, {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
+    )
+    _all_refused(outcomes, endpoint)
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_v2_frozen_binary_accepted_with_the_plugin(
+    v2_exe: Path, exe_config: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
+) -> None:
+    faked.jump(days * DAY)
+    outcomes = awscli.the_five(
+        v2_exe, faked, endpoint, folder, {"AWS_CONFIG_FILE": str(exe_config)}
+    )
+    _all_accepted(outcomes, endpoint)
+
+
+def test_v2_frozen_binary_with_libfaketime_alone(
+    v2_exe: Path, exe_config: Path, endpoint: Endpoint, folder: Path
+) -> None:
+    outcome = awscli.run_aws(
+        v2_exe,
+        ["sts", "get-caller-identity"],
+        Libfaketime("-400d"),
+        endpoint,
+        {"AWS_CONFIG_FILE": str(exe_config)},
+    )
+    assert outcome.returncode == 0, outcome.said
+
+
+def test_v2_frozen_binary_with_wrapt_for_another_python(
+    v2_exe: Path, wheel: Path, faked: Mount, endpoint: Endpoint, tmp_path: Path
+) -> None:
+    # wrapt's C extension built for 3.12 does not load in the bundled 3.11:
+    # its pure-Python code serves.
+    target = tmp_path / "plugin"
+    awscli.run_checked(awscli.pip_target(target, "3.12", str(wheel)))
+    assert list(target.glob("wrapt/_wrappers.cpython-312-*.so"))
+    config = awscli.plugin_config(
+        tmp_path / "config",
+        {
+            "cli_legacy_plugin_path": str(target),
+            "libfaketimefs_botocore": "libfaketimefs_botocore.awscli_plugin",
+        },
+    )
+    faked.jump(400 * DAY)
+    outcome = awscli.run_aws(
+        v2_exe, ["sts", "get-caller-identity"], faked, endpoint, {"AWS_CONFIG_FILE": str(config)}
+    )
+    assert outcome.returncode == 0, outcome.said
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_v1_with_the_plugin(
+    v1: Path, faked: Mount, endpoint: Endpoint, tmp_path: Path, days: int
+) -> None:
+    config = awscli.plugin_config(
+        tmp_path / "config", {"libfaketimefs_botocore": "libfaketimefs_botocore.awscli_plugin"}
+    )
+    faked.jump(days * DAY)
+    refused = awscli.run_aws(v1, ["sts", "get-caller-identity"], faked, endpoint)
+    assert "SignatureDoesNotMatch" in refused.stderr, refused.said
+    outcome = awscli.run_aws(
+        v1, ["sts", "get-caller-identity"], faked, endpoint, {"AWS_CONFIG_FILE": str(config)}
+    )
+    assert outcome.returncode == 0, outcome.said
