@@ -3,9 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 
 from libfaketimefs_botocore import __version__
+
+_AWSCLI_FIRST = "LIBFAKETIMEFS_BOTOCORE_CHECK_AWSCLI_FIRST"
+
+# This package imports botocore; the AWS CLI v2 makes `botocore` its own
+# vendored copy only if it is imported first, as `aws` does.
+_AWSCLI_FIRST_CODE = """
+import contextlib, sys
+with contextlib.suppress(ImportError):
+    import awscli
+from libfaketimefs_botocore.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _check_with_awscli_first(argv: list[str] | None) -> int:
+    """``check --awscli`` in a fresh interpreter that imports the AWS CLI first."""
+    arguments = sys.argv[1:] if argv is None else argv
+    # No timeout: under libfaketime a timed wait may never end.
+    return subprocess.run(
+        [sys.executable, "-c", _AWSCLI_FIRST_CODE, *arguments],
+        env={**os.environ, _AWSCLI_FIRST: "1"},
+        check=False,
+    ).returncode
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
             package=arguments.package or awscli_setup.PACKAGE,
             apply_it=arguments.apply,
         )
+
+    if arguments.awscli and os.environ.get(_AWSCLI_FIRST) != "1":
+        return _check_with_awscli_first(argv)
 
     from libfaketimefs_botocore import check as check_command
 

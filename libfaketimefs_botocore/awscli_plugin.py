@@ -58,6 +58,6 @@ def _check_command_class() -> type:
             from libfaketimefs_botocore import check
 
             endpoint_url = getattr(parsed_globals, "endpoint_url", None)
-            return check.main(as_json=parsed_args.json, endpoint_url=endpoint_url)
+            return check.main(as_json=parsed_args.json, endpoint_url=endpoint_url, awscli=True)
 
     return CheckCommand

@@ -134,8 +134,12 @@ def _import_wrap_point_modules(awscli: bool) -> tuple[str | None, str | None]:
     botocore = _import_botocore(awscli)
     if botocore is None:
         return None, None
+    # The AWS CLI's own modules when it is the program: inside it, or asked about.
+    inside_awscli = "awscli" in sys.modules
     for name in wrap_points.MODULES:
-        with contextlib.suppress(ImportError):  # awscrt, aiobotocore or awscli is not installed
+        if name.startswith("awscli.") and not inside_awscli:
+            continue
+        with contextlib.suppress(ImportError):  # awscrt, aiobotocore, awscli's module is not here
             importlib.import_module(name)
     cli = sys.modules.get("awscli")
     return str(botocore.__version__), None if cli is None else getattr(cli, "__version__", None)
