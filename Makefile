@@ -19,6 +19,7 @@ AWSCLI_V2 := 2.36.7
 AWSCLI_V2_TARBALL ?= $(firstword $(wildcard ../shared/awscli-$(AWSCLI_V2)-source.tar.xz /work/shared/awscli-$(AWSCLI_V2)-source.tar.xz))
 AWSCLI_V2_SOURCE_TREE := $(TOOLS)/awscli-$(AWSCLI_V2)
 AWSCLI_V2_SOURCE := $(TOOLS)/awscli-v2-source/bin/aws
+AWSCLI_V2_SOURCE_PACKAGE := $(TOOLS)/awscli-v2-source/.libfaketimefs-botocore
 AWSCLI_V2_EXE := $(TOOLS)/awscli-v2-exe/bin/aws
 DEBIAN_PACKAGES := libfaketime libfuse2 fuse3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -44,9 +45,9 @@ lint: venv
 bench: tools venv
 	PYTHONPATH=. $(PY) benchmarks/bench.py
 
-tools: debs $(LIBFAKETIMEFS) $(AWSCLI) $(AWSCLI_V2_SOURCE) $(AWSCLI_V2_EXE)
+tools: debs $(LIBFAKETIMEFS) $(AWSCLI) $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)
 
-awscli-v2: $(AWSCLI_V2_SOURCE) $(AWSCLI_V2_EXE)
+awscli-v2: $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)
 
 debs:
 	@missing=""; \
@@ -75,12 +76,19 @@ $(AWSCLI_V2_SOURCE_TREE)/configure:
 	tar -xJf $(AWSCLI_V2_TARBALL) -C $(TOOLS)
 	touch $@
 
-# A source install, as Homebrew and Linux distributions make it.
-$(AWSCLI_V2_SOURCE): $(AWSCLI_V2_SOURCE_TREE)/configure $(PACKAGE_FILES)
+# A source install, as Homebrew and Linux distributions make it; this package
+# is reinstalled on its own when it changes.
+$(AWSCLI_V2_SOURCE): $(AWSCLI_V2_SOURCE_TREE)/configure
 	rm -rf $(TOOLS)/awscli-v2-source
 	$(PYTHON) -m venv $(TOOLS)/awscli-v2-source
 	$(TOOLS)/awscli-v2-source/bin/pip install --quiet --disable-pip-version-check \
-	  ./$(AWSCLI_V2_SOURCE_TREE) .
+	  ./$(AWSCLI_V2_SOURCE_TREE)
+	touch $@
+
+$(AWSCLI_V2_SOURCE_PACKAGE): $(AWSCLI_V2_SOURCE) $(PACKAGE_FILES)
+	$(TOOLS)/awscli-v2-source/bin/pip install --quiet --disable-pip-version-check .
+	$(TOOLS)/awscli-v2-source/bin/pip install --quiet --disable-pip-version-check \
+	  --force-reinstall --no-deps .
 	touch $@
 
 # The frozen binary (PyInstaller, with the Python that builds it), installed by

@@ -115,7 +115,9 @@ def _interpreter(script: str, head: bytes) -> str | None:
     if words and os.path.basename(words[0]) == "env" and len(words) > 1:
         words = [shutil.which(words[1]) or words[1]]
     if not words or "python" not in os.path.basename(words[0]):
-        raise SetupError(f"cannot tell which Python runs {script}: its first line is {lines[0]!r}")
+        raise SetupError(
+            f"{script}: cannot tell which Python runs it: its first line is {lines[0]!r}"
+        )
     return words[0]
 
 

@@ -37,7 +37,7 @@ def v1() -> Path:
 
 @pytest.fixture(scope="session")
 def v2_source() -> Path:
-    return awscli.make(awscli.V2_SOURCE)
+    return awscli.make(awscli.V2_SOURCE_WITH_PACKAGE, awscli.V2_SOURCE)
 
 
 @pytest.fixture(scope="session")

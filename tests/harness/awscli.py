@@ -30,12 +30,16 @@ from tests.harness.faketime import ROOT, ClockSetup, run_faked
 TOOLS = ROOT / ".tools"
 V1 = TOOLS / "awscli" / "bin" / "aws"
 V2_SOURCE = TOOLS / "awscli-v2-source" / "bin" / "aws"
+V2_SOURCE_WITH_PACKAGE = TOOLS / "awscli-v2-source" / ".libfaketimefs-botocore"
 V2_EXE = TOOLS / "awscli-v2-exe" / "bin" / "aws"
 SETUP = [sys.executable, "-m", "libfaketimefs_botocore", "awscli"]
 
 
-def make(target: Path) -> Path:
-    """Build ``target`` with the Makefile (nothing to do once cached); fail saying why."""
+def make(target: Path, program: Path | None = None) -> Path:
+    """Build ``target`` with the Makefile (nothing to do once cached); fail saying why.
+
+    Returns ``program`` (by default the target itself).
+    """
     result = subprocess.run(
         ["make", "--no-print-directory", str(target.relative_to(ROOT))],
         cwd=ROOT,
@@ -48,7 +52,7 @@ def make(target: Path) -> Path:
             f"cannot build {target} on this machine (make exited {result.returncode}):\n"
             f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         )
-    return target
+    return target if program is None else program
 
 
 def run_checked(argv: list[str], env: dict[str, str] | None = None) -> str:
