@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from libfaketimefs_botocore import clock
+from tests.harness import aws_clis
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import Mount
 
@@ -68,3 +69,30 @@ def file_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(clock, "read_realtime", counting)
     return seen
+
+
+# The AWS CLIs, built by the Makefile on first use and cached under .tools.
+
+
+@pytest.fixture(scope="session")
+def v1() -> Path:
+    return aws_clis.make(aws_clis.V1)
+
+
+@pytest.fixture(scope="session")
+def v2_source() -> Path:
+    return aws_clis.make(aws_clis.V2_SOURCE_WITH_PACKAGE, aws_clis.V2_SOURCE)
+
+
+@pytest.fixture(scope="session")
+def v2_exe() -> Path:
+    return aws_clis.make(aws_clis.V2_EXE)
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This package as a wheel, for the frozen binary's plugin folder."""
+    folder = tmp_path_factory.mktemp("wheel")
+    aws_clis.build_wheel(folder)
+    (found,) = folder.glob("libfaketimefs_botocore-*.whl")
+    return found

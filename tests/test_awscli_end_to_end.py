@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import awscli
-from tests.harness.awscli import Outcome
+from tests.harness import aws_clis
+from tests.harness.aws_clis import Outcome
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import DAY, Libfaketime, Mount
 
@@ -31,47 +31,23 @@ REFUSALS = (
 
 
 @pytest.fixture(scope="session")
-def v1() -> Path:
-    return awscli.make(awscli.V1)
-
-
-@pytest.fixture(scope="session")
-def v2_source() -> Path:
-    return awscli.make(awscli.V2_SOURCE_WITH_PACKAGE, awscli.V2_SOURCE)
-
-
-@pytest.fixture(scope="session")
-def v2_exe() -> Path:
-    return awscli.make(awscli.V2_EXE)
-
-
-@pytest.fixture(scope="session")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This package as a wheel, for the line that installs the frozen binary's plugin."""
-    folder = tmp_path_factory.mktemp("wheel")
-    awscli.build_wheel(folder)
-    (found,) = folder.glob("libfaketimefs_botocore-*.whl")
-    return found
-
-
-@pytest.fixture(scope="session")
 def exe_config(v2_exe: Path, wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An AWS config whose [plugins] load the plugin, from a folder made by the printed line."""
     folder = tmp_path_factory.mktemp("aws-exe")
     config = folder / "config"
     config.write_text("")
-    printed = awscli.setup_command(
+    printed = aws_clis.setup_command(
         v2_exe, "--package", str(wheel), env={"AWS_CONFIG_FILE": str(config)}
     )
     assert printed.returncode == 0, printed.stdout + printed.stderr
-    install = awscli.printed_line(printed.stdout, "python3 -m pip install")
+    install = aws_clis.printed_line(printed.stdout, "python3 -m pip install")
     target = install[install.index("--target") + 1]
     # Beside the AWS config, one folder per Python version.
     assert Path(target).parent == folder / "libfaketimefs-botocore"
-    awscli.run_checked(install)
+    aws_clis.run_checked(install)
     for start in (f"{v2_exe} configure set plugins.cli", f"{v2_exe} configure set plugins.lib"):
-        awscli.run_checked(
-            awscli.printed_line(printed.stdout, start), {"AWS_CONFIG_FILE": str(config)}
+        aws_clis.run_checked(
+            aws_clis.printed_line(printed.stdout, start), {"AWS_CONFIG_FILE": str(config)}
         )
     return config
 
@@ -102,7 +78,7 @@ def test_v2_source_install_refused_without_the_variable(
     v2_source: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
 ) -> None:
     faked.jump(days * DAY)
-    _all_refused(awscli.the_five(v2_source, faked, endpoint, folder), endpoint)
+    _all_refused(aws_clis.the_five(v2_source, faked, endpoint, folder), endpoint)
 
 
 @pytest.mark.parametrize("days", [400, -400])
@@ -110,7 +86,7 @@ def test_v2_source_install_accepted_with_the_variable(
     v2_source: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
 ) -> None:
     faked.jump(days * DAY)
-    outcomes = awscli.the_five(
+    outcomes = aws_clis.the_five(
         v2_source, faked, endpoint, folder, {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
     )
     _all_accepted(outcomes, endpoint)
@@ -122,7 +98,7 @@ def test_v2_frozen_binary_refused_without_the_plugin(
 ) -> None:
     faked.jump(days * DAY)
     # The variable changes nothing here: the frozen binary reads no .pth.
-    outcomes = awscli.the_five(
+    outcomes = aws_clis.the_five(
         v2_exe, faked, endpoint, folder, {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
     )
     _all_refused(outcomes, endpoint)
@@ -133,7 +109,7 @@ def test_v2_frozen_binary_accepted_with_the_plugin(
     v2_exe: Path, exe_config: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
 ) -> None:
     faked.jump(days * DAY)
-    outcomes = awscli.the_five(
+    outcomes = aws_clis.the_five(
         v2_exe, faked, endpoint, folder, {"AWS_CONFIG_FILE": str(exe_config)}
     )
     _all_accepted(outcomes, endpoint)
@@ -142,7 +118,7 @@ def test_v2_frozen_binary_accepted_with_the_plugin(
 def test_v2_frozen_binary_with_libfaketime_alone(
     v2_exe: Path, exe_config: Path, endpoint: Endpoint, folder: Path
 ) -> None:
-    outcome = awscli.run_aws(
+    outcome = aws_clis.run_aws(
         v2_exe,
         ["sts", "get-caller-identity"],
         Libfaketime("-400d"),
@@ -155,12 +131,13 @@ def test_v2_frozen_binary_with_libfaketime_alone(
 def test_v2_frozen_binary_with_wrapt_for_another_python(
     v2_exe: Path, wheel: Path, faked: Mount, endpoint: Endpoint, tmp_path: Path
 ) -> None:
-    # wrapt's C extension built for 3.12 does not load in the bundled 3.11:
-    # its pure-Python code serves.
+    # wrapt's C extension built for another Python does not load in the
+    # bundled one: its pure-Python code serves.
+    other = "3.12" if aws_clis.bundled_python(v2_exe) != "3.12" else "3.13"
     target = tmp_path / "plugin"
-    awscli.run_checked(awscli.pip_target(target, "3.12", str(wheel)))
-    assert list(target.glob("wrapt/_wrappers.cpython-312-*.so"))
-    config = awscli.plugin_config(
+    aws_clis.run_checked(aws_clis.pip_target(target, other, str(wheel)))
+    assert list(target.glob(f"wrapt/_wrappers.cpython-{other.replace('.', '')}-*.so"))
+    config = aws_clis.plugin_config(
         tmp_path / "config",
         {
             "cli_legacy_plugin_path": str(target),
@@ -168,7 +145,7 @@ def test_v2_frozen_binary_with_wrapt_for_another_python(
         },
     )
     faked.jump(400 * DAY)
-    outcome = awscli.run_aws(
+    outcome = aws_clis.run_aws(
         v2_exe, ["sts", "get-caller-identity"], faked, endpoint, {"AWS_CONFIG_FILE": str(config)}
     )
     assert outcome.returncode == 0, outcome.said
@@ -178,13 +155,13 @@ def test_v2_frozen_binary_with_wrapt_for_another_python(
 def test_v1_with_the_plugin(
     v1: Path, faked: Mount, endpoint: Endpoint, tmp_path: Path, days: int
 ) -> None:
-    config = awscli.plugin_config(
+    config = aws_clis.plugin_config(
         tmp_path / "config", {"libfaketimefs_botocore": "libfaketimefs_botocore.awscli_plugin"}
     )
     faked.jump(days * DAY)
-    refused = awscli.run_aws(v1, ["sts", "get-caller-identity"], faked, endpoint)
+    refused = aws_clis.run_aws(v1, ["sts", "get-caller-identity"], faked, endpoint)
     assert "SignatureDoesNotMatch" in refused.stderr, refused.said
-    outcome = awscli.run_aws(
+    outcome = aws_clis.run_aws(
         v1, ["sts", "get-caller-identity"], faked, endpoint, {"AWS_CONFIG_FILE": str(config)}
     )
     assert outcome.returncode == 0, outcome.said

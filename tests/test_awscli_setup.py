@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from libfaketimefs_botocore import __version__
-from tests.harness import awscli
+from tests.harness import aws_clis
 
 pytestmark = pytest.mark.timeout(900)  # the first test may build the AWS CLI v2
 
@@ -19,28 +19,10 @@ PLUGIN = "libfaketimefs_botocore = libfaketimefs_botocore.awscli_plugin"
 
 
 @pytest.fixture(scope="session")
-def v1() -> Path:
-    return awscli.make(awscli.V1)
-
-
-@pytest.fixture(scope="session")
-def v2_source() -> Path:
-    return awscli.make(awscli.V2_SOURCE_WITH_PACKAGE, awscli.V2_SOURCE)
-
-
-@pytest.fixture(scope="session")
-def v2_exe() -> Path:
-    return awscli.make(awscli.V2_EXE)
-
-
-@pytest.fixture(scope="session")
-def plugin_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This package and wrapt for the frozen binary's Python (3.11, as the build's)."""
+def plugin_folder(v2_exe: Path, wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This package and wrapt for the frozen binary's own Python."""
     folder = tmp_path_factory.mktemp("plugin")
-    wheels = tmp_path_factory.mktemp("wheels")
-    awscli.build_wheel(wheels)
-    (wheel,) = wheels.glob("*.whl")
-    awscli.run_checked(awscli.pip_target(folder, "3.11", str(wheel)))
+    aws_clis.run_checked(aws_clis.pip_target(folder, aws_clis.bundled_python(v2_exe), str(wheel)))
     return folder
 
 
@@ -64,23 +46,24 @@ def _config(tmp_path: Path, text: str = OTHER_SECTIONS) -> Path:
 
 def test_the_frozen_binary(v2_exe: Path, tmp_path: Path) -> None:
     config = _config(tmp_path)
-    result = awscli.setup_command(v2_exe, env={"AWS_CONFIG_FILE": str(config)})
+    result = aws_clis.setup_command(v2_exe, env={"AWS_CONFIG_FILE": str(config)})
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert f"aws:          {v2_exe}\n" in out
-    assert "AWS CLI:      2.36.7, a frozen binary with a Python 3.11 of its own" in out
+    python = aws_clis.bundled_python(v2_exe)
+    assert f"AWS CLI:      2.36.7, a frozen binary with a Python {python} of its own" in out
     assert f"AWS config:   {config}: [plugins] does not load this package" in out
-    target = tmp_path / "libfaketimefs-botocore" / "python3.11"
-    assert awscli.printed_line(out, "python3 -m pip") == [
+    target = tmp_path / "libfaketimefs-botocore" / f"python{python}"
+    assert aws_clis.printed_line(out, "python3 -m pip") == [
         *("python3", "-m", "pip", "install", "--target", str(target)),
-        *("--python-version", "3.11", "--only-binary=:all:", "--no-deps", "--upgrade"),
+        *("--python-version", python, "--only-binary=:all:", "--no-deps", "--upgrade"),
         f"libfaketimefs-botocore=={__version__}",
         "wrapt",
     ]
-    assert awscli.printed_line(out, f"{v2_exe} configure set plugins.cli_legacy_plugin_path") == [
+    assert aws_clis.printed_line(out, f"{v2_exe} configure set plugins.cli_legacy_plugin_path") == [
         *(str(v2_exe), "configure", "set", "plugins.cli_legacy_plugin_path", str(target)),
     ]
-    assert awscli.printed_line(out, f"{v2_exe} configure set plugins.libfaketimefs_botocore") == [
+    assert aws_clis.printed_line(out, f"{v2_exe} configure set plugins.libfaketimefs_botocore") == [
         *(str(v2_exe), "configure", "set", "plugins.libfaketimefs_botocore"),
         "libfaketimefs_botocore.awscli_plugin",
     ]
@@ -91,7 +74,7 @@ def test_the_frozen_binary(v2_exe: Path, tmp_path: Path) -> None:
 
 def test_the_source_install(v2_source: Path, tmp_path: Path) -> None:
     config = _config(tmp_path)
-    result = awscli.setup_command(v2_source, env={"AWS_CONFIG_FILE": str(config)})
+    result = aws_clis.setup_command(v2_source, env={"AWS_CONFIG_FILE": str(config)})
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     python = v2_source.parent / "python3"
@@ -99,7 +82,7 @@ def test_the_source_install(v2_source: Path, tmp_path: Path) -> None:
     site = next((v2_source.parent.parent / "lib").glob("python3.*/site-packages"))
     assert f"this package: installed ({__version__}) in {site}" in out
     assert "   export LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1\n" in out
-    assert awscli.printed_line(out, f"{v2_source} configure set plugins.cli") == [
+    assert aws_clis.printed_line(out, f"{v2_source} configure set plugins.cli") == [
         *(str(v2_source), "configure", "set", "plugins.cli_legacy_plugin_path", str(site)),
     ]
     assert "pip install" not in out  # it is there already
@@ -108,13 +91,13 @@ def test_the_source_install(v2_source: Path, tmp_path: Path) -> None:
 
 def test_v1(v1: Path, tmp_path: Path) -> None:
     config = _config(tmp_path, OTHER_SECTIONS + "[plugins]\ncli_legacy_plugin_path = /x\n")
-    result = awscli.setup_command(v1, env={"AWS_CONFIG_FILE": str(config)})
+    result = aws_clis.setup_command(v1, env={"AWS_CONFIG_FILE": str(config)})
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "AWS CLI:      1." in out
     assert "(v1), a Python program run by" in out
     assert "cli_legacy_plugin_path /" not in out  # v1 has no such key
-    assert awscli.printed_line(out, f"{v1} configure set") == [
+    assert aws_clis.printed_line(out, f"{v1} configure set") == [
         *(str(v1), "configure", "set", "plugins.libfaketimefs_botocore"),
         "libfaketimefs_botocore.awscli_plugin",
     ]
@@ -125,7 +108,7 @@ def test_v1(v1: Path, tmp_path: Path) -> None:
 def test_apply_to_the_frozen_binary(v2_exe: Path, plugin_folder: Path, tmp_path: Path) -> None:
     config = _config(tmp_path)
     env = {"AWS_CONFIG_FILE": str(config)}
-    result = awscli.setup_command(v2_exe, "--apply", "--target", str(plugin_folder), env=env)
+    result = aws_clis.setup_command(v2_exe, "--apply", "--target", str(plugin_folder), env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     # Only a [plugins] section was added; the rest is as it was, byte for byte.
     written = config.read_text()
@@ -147,13 +130,13 @@ def test_apply_to_the_frozen_binary(v2_exe: Path, plugin_folder: Path, tmp_path:
     ):
         assert f"  wrapped              {wrapped}:" in out
     assert "not wrapped" not in out
-    again = awscli.setup_command(v2_exe, "--target", str(plugin_folder), env=env)
+    again = aws_clis.setup_command(v2_exe, "--target", str(plugin_folder), env=env)
     assert f"AWS config:   {config}: [plugins] loads this package" in again.stdout
 
 
 def test_apply_to_the_source_install(v2_source: Path, tmp_path: Path) -> None:
     config = _config(tmp_path, "")
-    result = awscli.setup_command(v2_source, "--apply", env={"AWS_CONFIG_FILE": str(config)})
+    result = aws_clis.setup_command(v2_source, "--apply", env={"AWS_CONFIG_FILE": str(config)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert PLUGIN in config.read_text()
     assert "  wrapped              awscli.customizations.login.utils.datetime:" in result.stdout
@@ -162,14 +145,14 @@ def test_apply_to_the_source_install(v2_source: Path, tmp_path: Path) -> None:
 def test_apply_refuses_an_empty_plugin_folder(v2_exe: Path, tmp_path: Path) -> None:
     config = _config(tmp_path)
     empty = tmp_path / "empty"
-    result = awscli.setup_command(
+    result = aws_clis.setup_command(
         v2_exe, "--apply", "--target", str(empty), env={"AWS_CONFIG_FILE": str(config)}
     )
     assert result.returncode == 1
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith(
         f"FAILED: {empty} does not hold this package and wrapt yet; run first: "
-        f"python3 -m pip install --target {empty} --python-version 3.11"
+        f"python3 -m pip install --target {empty} --python-version {aws_clis.bundled_python(v2_exe)}"
     )
     # A plugin line without the plugin would stop every aws command: nothing is written.
     assert config.read_text() == OTHER_SECTIONS
@@ -177,7 +160,7 @@ def test_apply_refuses_an_empty_plugin_folder(v2_exe: Path, tmp_path: Path) -> N
 
 def test_no_aws_on_path(tmp_path: Path) -> None:
     result = subprocess.run(
-        awscli.SETUP,
+        aws_clis.SETUP,
         capture_output=True,
         text=True,
         check=False,
@@ -198,7 +181,7 @@ def test_not_an_aws_cli(tmp_path: Path, content: str, reason: str) -> None:
     fake = tmp_path / "aws"
     fake.write_text(content)
     fake.chmod(0o755)
-    result = awscli.setup_command(fake)
+    result = aws_clis.setup_command(fake)
     assert result.returncode == 1
     assert result.stdout.startswith(f"FAILED: {fake}")
     assert reason in result.stdout
@@ -208,7 +191,7 @@ def test_a_python_program_that_is_not_the_aws_cli(tmp_path: Path) -> None:
     fake = tmp_path / "aws"
     fake.write_text(f"#!{sys.executable}\nprint('hello')\n")
     fake.chmod(0o755)
-    result = awscli.setup_command(fake)
+    result = aws_clis.setup_command(fake)
     assert result.returncode == 1
     assert result.stdout.startswith(f"FAILED: `{fake} --version` did not say its version")
 
@@ -216,12 +199,12 @@ def test_a_python_program_that_is_not_the_aws_cli(tmp_path: Path) -> None:
 def test_check_awscli_in_the_source_install(v2_source: Path) -> None:
     python = str(v2_source.parent / "python3")
     command = [python, "-m", "libfaketimefs_botocore", "check", "--json"]
-    plain = json.loads(awscli.run_checked(command))
+    plain = json.loads(aws_clis.run_checked(command))
     # That Python also holds a standalone botocore (this package needs one): other
     # programs use it, and check says so unless asked about the AWS CLI.
     assert plain["awscli_version"] is None
     assert not plain["botocore_version"].startswith("2.")
-    asked = json.loads(awscli.run_checked([*command, "--awscli"]))
+    asked = json.loads(aws_clis.run_checked([*command, "--awscli"]))
     assert asked["awscli_version"] == "2.36.7"
     assert asked["botocore_version"].startswith("2.0.0")  # v2's vendored botocore
     statuses = {f"{p['module']}.{p['name']}": p["status"] for p in asked["wrap_points"]}

@@ -166,18 +166,20 @@ def run_faked(
     setup: ClockSetup,
     extra_env: dict[str, str] | None = None,
     timeout: float = 120,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command with its clock faked, with a timeout: timed waits can hang there."""
     process = subprocess.Popen(
         argv,
         env=setup.environment(extra_env),
+        stdin=None if input is None else subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=str(ROOT),
     )
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        stdout, stderr = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         stdout, stderr = process.communicate()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -69,6 +70,13 @@ def run_checked(argv: list[str], env: dict[str, str] | None = None) -> str:
             f"{argv} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
         )
     return result.stdout
+
+
+def bundled_python(exe: Path) -> str:
+    """The major.minor of the Python inside a frozen ``aws``, as its --version says."""
+    found = re.search(r" Python/(\d+\.\d+)", run_checked([str(exe), "--version"]))
+    assert found is not None
+    return found.group(1)
 
 
 def build_wheel(folder: Path) -> None:
