@@ -150,9 +150,10 @@ def test_apply_refuses_an_empty_plugin_folder(v2_exe: Path, tmp_path: Path) -> N
     )
     assert result.returncode == 1
     last = result.stdout.strip().splitlines()[-1]
+    python = aws_clis.bundled_python(v2_exe)
     assert last.startswith(
         f"FAILED: {empty} does not hold this package and wrapt yet; run first: "
-        f"python3 -m pip install --target {empty} --python-version {aws_clis.bundled_python(v2_exe)}"
+        f"python3 -m pip install --target {empty} --python-version {python}"
     )
     # A plugin line without the plugin would stop every aws command: nothing is written.
     assert config.read_text() == OTHER_SECTIONS
