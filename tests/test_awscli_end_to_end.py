@@ -18,7 +18,10 @@ from tests.harness.aws_clis import Outcome
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import DAY, Libfaketime, Mount
 
-pytestmark = pytest.mark.timeout(900)  # the first test may build the AWS CLI v2
+pytestmark = [
+    pytest.mark.aws_cli,
+    pytest.mark.timeout(900),  # the first test may build the AWS CLI v2
+]
 
 REFUSALS = (
     "SignatureDoesNotMatch",

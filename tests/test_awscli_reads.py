@@ -20,7 +20,10 @@ from tests.harness import aws_clis
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY
 from tests.harness.faketime import DAY, Mount, run_faked
 
-pytestmark = pytest.mark.timeout(900)  # the first test may build the AWS CLI v2
+pytestmark = [
+    pytest.mark.aws_cli,
+    pytest.mark.timeout(900),  # the first test may build the AWS CLI v2
+]
 
 GIT_REQUEST = "protocol=https\nhost=git-codecommit.us-east-1.amazonaws.com\npath=/v1/repos/r\n\n"
 READS = Path(__file__).with_name("harness") / "awscli_reads.py"

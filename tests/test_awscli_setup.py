@@ -13,7 +13,10 @@ import pytest
 from libfaketimefs_botocore import __version__
 from tests.harness import aws_clis
 
-pytestmark = pytest.mark.timeout(900)  # the first test may build the AWS CLI v2
+pytestmark = [
+    pytest.mark.aws_cli,
+    pytest.mark.timeout(900),  # the first test may build the AWS CLI v2
+]
 
 PLUGIN = "libfaketimefs_botocore = libfaketimefs_botocore.awscli_plugin"
 
