@@ -287,9 +287,12 @@ def render(cli: AwsCli, target: str, package: str) -> str:
             "config):",
             *(f"   {line}" for line in configure),
         ]
+    then = f"Then `{_shell([aws, CHECK_COMMAND])}` (with the plugin)"
+    if not cli.frozen:
+        check = [cli.python or "python3", "-m", "libfaketimefs_botocore", "check", "--awscli"]
+        then += f" or `{_shell(check)}`"
     lines += [
-        f"Then `{_shell([aws, CHECK_COMMAND])}` shows the clocks it signs with and the reads it "
-        "redirects.",
+        f"{then} shows the clocks it signs with and the reads it redirects.",
         "`libfaketimefs-botocore awscli --apply` sets the plugin lines once the package is there.",
     ]
     if cli.kind == V1 and PLUGIN_PATH in plugins:
