@@ -76,46 +76,36 @@ def _all_accepted(outcomes: dict[str, Outcome], endpoint: Endpoint) -> None:
     assert all(verdict.accepted for verdict in endpoint.state.verdicts), endpoint.state.verdicts
 
 
-@pytest.mark.parametrize("days", [400, -400])
-def test_v2_source_install_refused_without_the_variable(
-    v2_source: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
-) -> None:
-    faked.jump(days * DAY)
-    _all_refused(aws_clis.the_five(v2_source, faked, endpoint, folder), endpoint)
-
-
-@pytest.mark.parametrize("days", [400, -400])
-def test_v2_source_install_accepted_with_the_variable(
-    v2_source: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
-) -> None:
-    faked.jump(days * DAY)
-    outcomes = aws_clis.the_five(
-        v2_source, faked, endpoint, folder, {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
-    )
-    _all_accepted(outcomes, endpoint)
-
-
-@pytest.mark.parametrize("days", [400, -400])
-def test_v2_frozen_binary_refused_without_the_plugin(
-    v2_exe: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
-) -> None:
-    faked.jump(days * DAY)
+def _environment(install: str, patched: bool, request: pytest.FixtureRequest) -> dict[str, str]:
+    """What turns real-time signing on, or does not, for each way of installing v2."""
+    if install == "source":
+        return {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"} if patched else {}
+    if patched:
+        return {"AWS_CONFIG_FILE": str(request.getfixturevalue("exe_config"))}
     # The variable changes nothing here: the frozen binary reads no .pth.
-    outcomes = aws_clis.the_five(
-        v2_exe, faked, endpoint, folder, {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
-    )
-    _all_refused(outcomes, endpoint)
+    return {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
 
 
 @pytest.mark.parametrize("days", [400, -400])
-def test_v2_frozen_binary_accepted_with_the_plugin(
-    v2_exe: Path, exe_config: Path, faked: Mount, endpoint: Endpoint, folder: Path, days: int
+@pytest.mark.parametrize("patched", [False, True], ids=["unpatched", "patched"])
+@pytest.mark.parametrize("install", ["source", "frozen"])
+def test_v2_the_five_commands(
+    request: pytest.FixtureRequest,
+    faked: Mount,
+    endpoint: Endpoint,
+    folder: Path,
+    install: str,
+    patched: bool,
+    days: int,
 ) -> None:
+    aws = request.getfixturevalue("v2_source" if install == "source" else "v2_exe")
+    env = _environment(install, patched, request)
     faked.jump(days * DAY)
-    outcomes = aws_clis.the_five(
-        v2_exe, faked, endpoint, folder, {"AWS_CONFIG_FILE": str(exe_config)}
-    )
-    _all_accepted(outcomes, endpoint)
+    outcomes = aws_clis.the_five(aws, faked, endpoint, folder, env)
+    if patched:
+        _all_accepted(outcomes, endpoint)
+    else:
+        _all_refused(outcomes, endpoint)
 
 
 def test_v2_frozen_binary_with_libfaketime_alone(
