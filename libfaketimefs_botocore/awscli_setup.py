@@ -41,7 +41,9 @@ V2_SOURCE = "v2 source"
 V2_FROZEN = "v2 frozen"
 
 _VERSION_LINE = re.compile(
-    r"aws-cli/(?P<version>\S+) Python/(?P<python>\d+\.\d+)\S*(?: \S+ (?P<source>[\w-]+)/)?"
+    # v2 then says how it was installed and for what: exe/x86_64.ubuntu.24
+    r"aws-cli/(?P<version>\S+) Python/(?P<python>\d+\.\d+)\S*"
+    r"(?: \S+ (?P<source>[\w-]+)/[a-z]\w*\.)?"
 )
 # How v2 says it was installed, in `aws --version`.
 _SOURCES = {

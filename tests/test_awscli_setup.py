@@ -226,3 +226,20 @@ def test_check_awscli_without_it() -> None:
     )
     assert result.returncode == 1
     assert result.stdout == "FAILED: the AWS CLI is not installed in this Python\n"
+
+
+def test_the_aws_on_path(v2_exe: Path, tmp_path: Path) -> None:
+    # The installer's layout: bin/aws is a link to the binary in dist/.
+    result = subprocess.run(
+        aws_clis.SETUP,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            **os.environ,
+            "PATH": f"{v2_exe.parent}:{os.environ['PATH']}",
+            "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"aws:          {v2_exe}\nAWS CLI:      2.36.7, a frozen")
