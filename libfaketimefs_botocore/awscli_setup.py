@@ -53,14 +53,13 @@ _SOURCES = {
 
 # Run by the Python of a script-installed aws: where this package is, if it is.
 _PROBE = """
-import importlib.metadata, importlib.util, json, os, sys, sysconfig
+import importlib.metadata, importlib.util, json, os, sysconfig
 spec = importlib.util.find_spec("libfaketimefs_botocore")
 try:
     version = importlib.metadata.version("libfaketimefs-botocore")
 except importlib.metadata.PackageNotFoundError:
     version = None
 print(json.dumps({
-    "python": "%d.%d" % sys.version_info[:2],
     "purelib": sysconfig.get_paths()["purelib"],
     "package_folder": None if spec is None
         else os.path.dirname(os.path.dirname(spec.origin)),
@@ -145,24 +144,28 @@ def inspect_aws(path: str) -> AwsCli:
         kind = V2_FROZEN
     else:
         kind = V2_SOURCE
-    if python is None:
-        return AwsCli(path, kind, version, python_version, None, installer=source)
-    # -I: not the current folder, nor PYTHONPATH: what the aws itself imports.
-    probe = _run([python, "-I", "-c", _PROBE])
-    if probe.returncode != 0:
-        raise SetupError(f"cannot run {python}, the Python of {path}: {probe.stderr.strip()}")
-    facts = json.loads(probe.stdout.strip().splitlines()[-1])
+    facts = {} if python is None else _probe(python, path)
     return AwsCli(
         path,
         kind,
         version,
         python_version,
         python,
-        package_folder=facts["package_folder"],
-        package_version=facts["package_version"],
-        purelib=facts["purelib"],
+        package_folder=facts.get("package_folder"),
+        package_version=facts.get("package_version"),
+        purelib=facts.get("purelib"),
         installer=source,
     )
+
+
+def _probe(python: str, path: str) -> dict[str, str | None]:
+    """Where the Python of a script-installed ``aws`` finds this package, if it does."""
+    # -I: not the current folder, nor PYTHONPATH: what the aws itself imports.
+    probe = _run([python, "-I", "-c", _PROBE])
+    if probe.returncode != 0:
+        raise SetupError(f"cannot run {python}, the Python of {path}: {probe.stderr.strip()}")
+    facts: dict[str, str | None] = json.loads(probe.stdout.strip().splitlines()[-1])
+    return facts
 
 
 def _run(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -232,10 +235,6 @@ def current_plugins(path: str) -> dict[str, str]:
     return dict(parser["plugins"]) if parser.has_section("plugins") else {}
 
 
-def _shell(argv: list[str]) -> str:
-    return shlex.join(argv)
-
-
 def render(cli: AwsCli, target: str, package: str) -> str:
     config = config_file()
     settings = plugin_settings(cli, target)
@@ -265,12 +264,12 @@ def render(cli: AwsCli, target: str, package: str) -> str:
         + ("loads this package" if loaded else "does not load this package")
     )
     lines.append("")
-    configure = [_shell(argv) for argv in configure_commands(aws, settings)]
+    configure = [shlex.join(argv) for argv in configure_commands(aws, settings)]
     if cli.frozen:
         lines += [
             "To sign with the real time in this AWS CLI:",
             f"1. Put this package and wrapt, for Python {cli.python_version}, in a folder:",
-            f"   {_shell(pip_command(cli, target, package))}",
+            f"   {shlex.join(pip_command(cli, target, package))}",
             "2. Load them as a plugin (this changes only the [plugins] section of the AWS config):",
             *(f"   {line}" for line in configure),
         ]
@@ -279,7 +278,7 @@ def render(cli: AwsCli, target: str, package: str) -> str:
         if not cli.package_folder:
             lines += [
                 "1. Install this package in its Python:",
-                f"   {_shell(pip_command(cli, target, package))}",
+                f"   {shlex.join(pip_command(cli, target, package))}",
             ]
         lines += [
             ("2. " if not cli.package_folder else "")
@@ -289,10 +288,10 @@ def render(cli: AwsCli, target: str, package: str) -> str:
             "config):",
             *(f"   {line}" for line in configure),
         ]
-    then = f"Then `{_shell([aws, CHECK_COMMAND])}` (with the plugin)"
+    then = f"Then `{shlex.join([aws, CHECK_COMMAND])}` (with the plugin)"
     if not cli.frozen:
         check = [cli.python or "python3", "-m", "libfaketimefs_botocore", "check", "--awscli"]
-        then += f" or `{_shell(check)}`"
+        then += f" or `{shlex.join(check)}`"
     lines += [
         f"{then} shows the clocks it signs with and the reads it redirects.",
         "`libfaketimefs-botocore awscli --apply` sets the plugin lines once the package is there.",
@@ -312,12 +311,12 @@ def _ready(cli: AwsCli, target: str, package: str) -> None:
         if not all(path.exists() for path in wanted):
             raise SetupError(
                 f"{target} does not hold this package and wrapt yet; run first: "
-                f"{_shell(pip_command(cli, target, package))}"
+                f"{shlex.join(pip_command(cli, target, package))}"
             )
     elif not cli.package_folder:
         raise SetupError(
             f"this package is not installed in {cli.python}; run first: "
-            f"{_shell(pip_command(cli, target, package))}"
+            f"{shlex.join(pip_command(cli, target, package))}"
         )
 
 
@@ -325,12 +324,12 @@ def apply(cli: AwsCli, target: str, package: str) -> int:
     """Set the plugin lines through the ``aws`` itself, then run its check."""
     _ready(cli, target, package)
     for argv in configure_commands(cli.path, plugin_settings(cli, target)):
-        print(f"$ {_shell(argv)}", flush=True)
+        print(f"$ {shlex.join(argv)}", flush=True)
         result = _run(argv)
         if result.returncode != 0:
-            raise SetupError(f"`{_shell(argv)}` failed: {result.stderr.strip()}")
+            raise SetupError(f"`{shlex.join(argv)}` failed: {result.stderr.strip()}")
     check = [cli.path, CHECK_COMMAND]
-    print(f"$ {_shell(check)}", flush=True)
+    print(f"$ {shlex.join(check)}", flush=True)
     result = _run(check)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)

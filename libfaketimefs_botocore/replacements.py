@@ -130,6 +130,14 @@ class BuildDpopHeader(RealtimeFunction):
 
 
 _logger = logging.getLogger("libfaketimefs_botocore")
+_logged: set[str] = set()
+
+
+def _debug_once(message: str) -> None:
+    """Say at DEBUG, once a process, that a CRT transfer path was steered to the classic one."""
+    if message not in _logged:
+        _logged.add(message)
+        _logger.debug(message)
 
 
 class ShouldUseCrt(RealtimeFunction):
@@ -139,38 +147,28 @@ class ShouldUseCrt(RealtimeFunction):
     first, so that its own errors (awscrt missing) still surface.
     """
 
-    _steered = False
-
     def __call__(self, *args: Any, **kwargs: Any) -> bool:
         use_crt: bool = self.__wrapped__(*args, **kwargs)
         if not (use_crt and SWITCH.on):
             return use_crt
-        if not ShouldUseCrt._steered:
-            ShouldUseCrt._steered = True
-            _logger.debug(
-                "boto3's CRT transfer manager signs with the process clock: using its classic "
-                "transfer manager while real-time signing is on"
-            )
+        _debug_once(
+            "boto3's CRT transfer manager signs with the process clock: using its classic "
+            "transfer manager while real-time signing is on"
+        )
         return False
 
 
 def _steer_transfer_client(
     wrapped: Callable[..., str], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> str:
-    global _cli_steered
     client_type = wrapped(*args, **kwargs)
     if client_type != "crt" or not SWITCH.on:
         return client_type
-    if not _cli_steered:
-        _cli_steered = True
-        _logger.debug(
-            "the AWS CLI's CRT transfer client signs with the process clock: using its classic "
-            "transfer client while real-time signing is on"
-        )
+    _debug_once(
+        "the AWS CLI's CRT transfer client signs with the process clock: using its classic "
+        "transfer client while real-time signing is on"
+    )
     return "classic"
-
-
-_cli_steered = False
 
 
 def transfer_client_type(original: Any) -> RealtimeMethod:

@@ -25,6 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from libfaketimefs_botocore import awscli_setup
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 from tests.harness.faketime import ROOT, ClockSetup, run_faked
 
@@ -86,22 +87,11 @@ def build_wheel(folder: Path) -> None:
 
 
 def pip_target(target: Path, python_version: str, package: str) -> list[str]:
-    """The line ``awscli`` prints for the frozen binary, for another Python version."""
-    return [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--target",
-        str(target),
-        "--python-version",
-        python_version,
-        "--only-binary=:all:",
-        "--no-deps",
-        package,
-        "wrapt",
-    ]
+    """The line ``awscli`` prints for a frozen binary with that Python, run by this one."""
+    frozen = awscli_setup.AwsCli("aws", awscli_setup.V2_FROZEN, "2", python_version, None)
+    python, *rest = awscli_setup.pip_command(frozen, str(target), package)
+    assert python == "python3"
+    return [sys.executable, *rest]
 
 
 def setup_command(
