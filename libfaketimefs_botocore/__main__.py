@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         help="show the clocks and whether AWS would accept what botocore signs here",
         description="Exits 1, with the reason on the last line, when the realtime file is "
         "set but unreadable or malformed, when there is no source of the real time, or "
-        "when the endpoint asked about cannot be reached or does not say its time.",
+        "when the endpoint asked about cannot be reached or does not say its time, or, with "
+        "--audit, when a clock read of the installed AWS libraries reaches no wrap point.",
     )
     check.add_argument("--json", action="store_true", help="print a JSON document")
     check.add_argument(
@@ -58,6 +59,13 @@ def main(argv: list[str] | None = None) -> int:
         "--awscli",
         action="store_true",
         help="ask about the AWS CLI installed in this Python (v2 vendors its own botocore)",
+    )
+    check.add_argument(
+        "--audit",
+        action="store_true",
+        help="read the installed source of botocore, boto3, s3transfer, aiobotocore and the "
+        "AWS CLI, list every clock read and whether a wrap point reaches it; exit 1 when one "
+        "is unknown",
     )
     awscli = commands.add_parser(
         "awscli",
@@ -107,7 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     from libfaketimefs_botocore import check as check_command
 
     return check_command.main(
-        as_json=arguments.json, endpoint_url=arguments.endpoint_url, awscli=arguments.awscli
+        as_json=arguments.json,
+        endpoint_url=arguments.endpoint_url,
+        awscli=arguments.awscli,
+        audit=arguments.audit,
     )
 
 

@@ -50,6 +50,15 @@ class Report:
     endpoint_clock: float | None = None  # the endpoint's Date header
     endpoint_minus_real: float | None = None
     correct_skew: bool = True
+    audits: list[Any] | None = None  # the audit's, when asked for
+
+    @property
+    def audit_failure(self) -> str | None:
+        if self.audits is None:
+            return None
+        from libfaketimefs_botocore.audit import report
+
+        return report.verdict(self.audits)
 
     @property
     def skew(self) -> float | None:
@@ -68,7 +77,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return self.error is None
+        return self.error is None and self.audit_failure is None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -94,7 +103,14 @@ class Report:
             "endpoint_clock": self.endpoint_clock,
             "endpoint_minus_real_seconds": self.endpoint_minus_real,
             "correct_skew": self.correct_skew,
+            **({} if self.audits is None else {"audit": _audit_json(self.audits)}),
         }
+
+
+def _audit_json(audits: list[Any]) -> dict[str, Any]:
+    from libfaketimefs_botocore.audit import report
+
+    return {"error": report.verdict(audits), "installations": report.as_json(audits)}
 
 
 def _libfaketime_preloaded() -> bool:
@@ -168,7 +184,12 @@ class CheckError(Exception):
     """What makes ``check`` fail, in one line."""
 
 
-def run(endpoint_url: str | None = None, awscli: bool = False) -> Report:
+def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = False) -> Report:
+    if audit:
+        # First, and from the source alone: what is installed, imported or not.
+        from libfaketimefs_botocore.audit import installed
+
+        audits = installed()
     botocore_version, awscli_version = _import_wrap_point_modules(awscli)
     kernel = clock.kernel_clock()
     # The clocks last, back to back, so that they can be compared.
@@ -185,6 +206,8 @@ def run(endpoint_url: str | None = None, awscli: bool = False) -> Report:
         for s in wrap_points.statuses()
     ]
     report.correct_skew = endpoint_offsets.enabled()
+    if audit:
+        report.audits = audits
     report.realtime_file = clock.realtime_file()
     if report.realtime_file is not None:
         try:
@@ -282,6 +305,10 @@ def render(report: Report) -> str:
     lines.append("botocore clock reads in this process:")
     for point in report.wrap_points:
         lines.append(f"  {point['status']:<20} {point['module']}.{point['name']}: {point['reads']}")
+    if report.audits is not None:
+        from libfaketimefs_botocore.audit import report as audit_report
+
+        lines.append(audit_report.render(report.audits))
     return "\n".join(lines)
 
 
@@ -300,9 +327,11 @@ def _endpoint_verdict(report: Report, difference: float) -> str:
     )
 
 
-def main(as_json: bool, endpoint_url: str | None = None, awscli: bool = False) -> int:
+def main(
+    as_json: bool, endpoint_url: str | None = None, awscli: bool = False, audit: bool = False
+) -> int:
     try:
-        report = run(endpoint_url, awscli)
+        report = run(endpoint_url, awscli, audit)
     except CheckError as error:
         if as_json:
             print(json.dumps({"ok": False, "error": str(error)}, indent=2))
@@ -316,5 +345,12 @@ def main(as_json: bool, endpoint_url: str | None = None, awscli: bool = False) -
     if report.error is not None:
         if not as_json:
             print(f"\nFAILED: {report.error}")
+        return 1
+    failure = report.audit_failure
+    if failure is not None:
+        if not as_json:
+            from libfaketimefs_botocore.audit import report as audit_report
+
+            print(f"\n{audit_report.WHAT_UNKNOWN_MEANS}\nFAILED: {failure}")
         return 1
     return 0

@@ -7,6 +7,12 @@ the type the original returns. Signing times come from
 endpoint being signed for), expiry times from :func:`clock.now`. Every
 datetime it makes is a plain ``datetime.datetime``, even while freezegun has
 put its own class in the ``datetime`` module.
+
+Each stand-in says which clock reads it answers (``COVERS``: paths off the
+name it replaces, ``""`` for a call of the name itself; ``COVERS_BODY``: the
+reads inside the function it wraps). The audit proves from these alone that a
+read it finds in botocore's source is reached, so a stand-in that answers
+less than it claims is a bug here, not in a second list.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import inspect
 import logging
 import sys
 import time as time_module
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import wrapt
 
@@ -81,9 +87,14 @@ class RealtimeFunction(_CallableObjectProxy):
     costs 0.6 µs more, over 1% of a SigV4 signature.
     """
 
+    COVERS: ClassVar[frozenset[str]] = frozenset()
+    COVERS_BODY: ClassVar[bool] = False
+
 
 class CurrentDatetime(RealtimeFunction):
     """``get_current_datetime(remove_tzinfo=True)`` for an expiry check (IMDS)."""
+
+    COVERS = frozenset({""})
 
     _self_reading = staticmethod(_reading)
 
@@ -106,6 +117,8 @@ class SigningCurrentDatetime(CurrentDatetime):
 class Formatdate(RealtimeFunction):
     """``email.utils.formatdate`` as botocore.auth binds it: the SigV3 and HmacV1 ``Date``."""
 
+    COVERS = frozenset({""})
+
     def __call__(
         self, timeval: float | None = None, localtime: bool = False, usegmt: bool = False
     ) -> str:
@@ -118,6 +131,8 @@ class Formatdate(RealtimeFunction):
 
 class BuildDpopHeader(RealtimeFunction):
     """``_build_dpop_header``: the login DPoP proof's ``"iat": ts or int(time.time())``."""
+
+    COVERS_BODY = True
 
     def __call__(
         self, private_key: Any, uri: str, uid: str | None = None, ts: int | None = None
@@ -183,6 +198,8 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
     datetimes through the same name, and those must stay plain datetimes.
     """
 
+    COVERS: ClassVar[frozenset[str]] = frozenset({"now", "utcnow"})
+
     _self_reading = staticmethod(_reading)
 
     def now(self, tz: datetime.tzinfo | None = None) -> datetime.datetime:
@@ -225,6 +242,7 @@ class RealtimeDatetimeModule(_ObjectProxy):
     body looks the name up on every call.
     """
 
+    COVERS: ClassVar[frozenset[str]] = frozenset({"datetime.now", "datetime.utcnow"})
     _self_class: type[RealtimeDatetimeClass] = RealtimeDatetimeClass
 
     def __init__(self, wrapped: Any) -> None:
@@ -244,6 +262,8 @@ class SigningDatetimeModule(RealtimeDatetimeModule):
 
 class RealtimeTimeModule(_ObjectProxy):
     """Stands for the ``time`` module in ``botocore.auth`` (SigV2, HmacV1 presigning)."""
+
+    COVERS: ClassVar[frozenset[str]] = frozenset({"time", "gmtime"})
 
     def time(self) -> float:
         seconds = _signing_reading()

@@ -25,14 +25,9 @@ import wrapt
 
 from libfaketimefs_botocore import replacements
 
-
-def _always(module: ModuleType) -> bool:
-    return True
-
-
-def _inline_era(module: ModuleType) -> bool:
-    """botocore <= 1.40.1, aiobotocore < 2.24.2: ``datetime.datetime.utcnow()`` inline."""
-    return not hasattr(module, "get_current_datetime")
+# botocore <= 1.40.1, aiobotocore < 2.24.2 call ``datetime.datetime.utcnow()``
+# inline: a module of that era does not bind this name.
+NAMED_ERA = "get_current_datetime"
 
 
 @dataclass(frozen=True)
@@ -41,14 +36,19 @@ class WrapPoint:
     name: str
     reads: str
     replacement: Callable[[Any], object]
-    applies: Callable[[ModuleType], bool] = _always
+    # Data, not a predicate, so that the audit can tell from a module's source
+    # whether the point applies, as install() tells from the module itself.
+    unless_binds: str | None = None
+
+    def applies(self, module_binds: Callable[[str], bool]) -> bool:
+        return self.unless_binds is None or not module_binds(self.unless_binds)
 
 
 def _inline(module: str, reads: str, signing: bool = True) -> WrapPoint:
     replacement = (
         replacements.SigningDatetimeModule if signing else replacements.RealtimeDatetimeModule
     )
-    return WrapPoint(module, "datetime", reads, replacement, _inline_era)
+    return WrapPoint(module, "datetime", reads, replacement, unless_binds=NAMED_ERA)
 
 
 def _named(module: str, reads: str, signing: bool = True) -> WrapPoint:
@@ -271,13 +271,17 @@ def _wrap_module(module: ModuleType) -> None:
         if point.module != module.__name__:
             continue
         binding = _binding(module, point.name)
-        if binding is _MISSING or _is_wrapped(binding) or not point.applies(module):
+        if binding is _MISSING or _is_wrapped(binding) or not _applies(point, module):
             continue
         # wrapt calls the factory with the original binding.
         wrapt.wrap_object(module, point.name, cast(Any, point.replacement))
 
 
 _MISSING = object()
+
+
+def _applies(point: WrapPoint, module: ModuleType) -> bool:
+    return point.applies(lambda name: hasattr(module, name))
 
 
 def _binding(module: ModuleType, name: str) -> object:
@@ -313,7 +317,7 @@ def statuses() -> list[PointStatus]:
         binding = _MISSING if module is None else _binding(module, point.name)
         if module is None:
             status = "not imported"
-        elif binding is _MISSING or not point.applies(module):
+        elif binding is _MISSING or not _applies(point, module):
             status = "not in this release"
         elif _is_wrapped(binding):
             status = "wrapped"
