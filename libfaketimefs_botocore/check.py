@@ -8,6 +8,7 @@ import email.utils
 import importlib
 import json
 import os
+import re
 import sys
 import time
 import urllib.error
@@ -113,12 +114,30 @@ def _audit_json(audits: list[Any]) -> dict[str, Any]:
     return {"error": report.verdict(audits), "installations": report.as_json(audits)}
 
 
+# The library itself (Debian ships libfaketime.so.1 and libfaketimeMT.so.1),
+# told by its file name: a folder whose name holds "libfaketime" (a venv, the
+# plugin folder of the frozen AWS CLI) is not it.
+_LIBFAKETIME = re.compile(r"libfaketime(?:MT)?\.so(?:\.[0-9]+)*")
+
+
+def is_libfaketime(path: str) -> bool:
+    # A file replaced on disk after it was mapped (a package upgrade) is still it.
+    path = path.removesuffix(" (deleted)")
+    return _LIBFAKETIME.fullmatch(os.path.basename(path)) is not None
+
+
 def _libfaketime_preloaded() -> bool:
     try:
         with open("/proc/self/maps") as maps:
-            return any("libfaketime" in line for line in maps)
+            # address perms offset device inode path: the path may hold spaces.
+            return any(
+                is_libfaketime(fields[5])
+                for fields in (line.rstrip("\n").split(maxsplit=5) for line in maps)
+                if len(fields) == 6
+            )
     except OSError:
-        return "faketime" in os.environ.get("LD_PRELOAD", "")
+        preload = os.environ.get("LD_PRELOAD", "").replace(":", " ").split()
+        return any(is_libfaketime(path) for path in preload)
 
 
 def _import_botocore(awscli: bool) -> ModuleType | None:

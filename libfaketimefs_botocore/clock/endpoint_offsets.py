@@ -16,6 +16,7 @@ import email.utils
 import functools
 import logging
 import os
+from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,13 +87,20 @@ def refusal_clock(response: Any) -> float | None:
     parsed = response[1]
     if not isinstance(parsed, dict) or "Error" not in parsed:  # most answers: not a refusal
         return None
-    metadata = parsed.get("ResponseMetadata") or {}
-    error = parsed.get("Error") or {}
-    if metadata.get("HTTPStatusCode") not in (401, 403) and error.get("Code") not in TIME_CODES:
+    # A parser or handler of someone else's may have put anything here.
+    metadata = _mapping(parsed.get("ResponseMetadata"))
+    error = _mapping(parsed.get("Error"))
+    code = error.get("Code")
+    is_time_code = isinstance(code, str) and code in TIME_CODES
+    if metadata.get("HTTPStatusCode") not in (401, 403) and not is_time_code:
         return None
     if not enabled():
         return None
-    return _endpoint_clock(metadata.get("HTTPHeaders") or {}, error)
+    return _endpoint_clock(_mapping(metadata.get("HTTPHeaders")), error)
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def learn(url: str, endpoint_now: float, real_now: float) -> bool:
@@ -124,7 +132,7 @@ def forget() -> None:
     offsets = {}
 
 
-def _endpoint_clock(headers: Any, error: dict[str, Any]) -> float | None:
+def _endpoint_clock(headers: Mapping[str, Any], error: Mapping[str, Any]) -> float | None:
     server_time = error.get("ServerTime")
     if isinstance(server_time, str):
         seconds = _iso8601(server_time)
