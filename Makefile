@@ -26,7 +26,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The matrix's interpreters: pyenv's, put on PATH for nox.
 PYENV_PATH := $(subst $(eval) ,:,$(wildcard $(HOME)/.pyenv/versions/3.*/bin))
 
-.PHONY: demo test test-matrix lint bench tools awscli-v2 debs venv clean
+.PHONY: demo test test-matrix botocore-suite lint bench tools awscli-v2 debs venv clean
 
 demo: tools venv
 	PYTHONPATH=. $(PY) demo/demo.py
@@ -36,6 +36,10 @@ test: tools venv
 
 test-matrix: tools venv
 	PATH="$(PYENV_PATH):$$PATH" $(VENV)/bin/nox
+
+# botocore's own tests with this package in place: see tests/botocore_suite/run.py.
+botocore-suite: venv
+	$(VENV)/bin/nox -s botocore-suite-oldest botocore-suite-newest
 
 lint: venv
 	$(VENV)/bin/ruff check .

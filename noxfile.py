@@ -49,6 +49,25 @@ def _tests(session: nox.Session, pins: list[str]) -> None:
     session.run("python", "-m", "pytest", "-m", "not aws_cli", *session.posargs)
 
 
+# botocore's own tests, from its sdist, with this package in place
+# (tests/botocore_suite/run.py): the oldest supported botocore's tests/unit,
+# and the newest's tests/unit and tests/functional.
+SUITE_REQUIREMENTS = ["pip", "pytest", "pytest-xdist", "jsonschema"]
+
+
+@nox.session(name="botocore-suite-oldest", python="3.9", default=False)
+def botocore_suite_oldest(session: nox.Session) -> None:
+    session.install(".", *SUITE_REQUIREMENTS, "botocore==1.29.0")
+    session.run("python", "tests/botocore_suite/run.py", "unit")
+
+
+@nox.session(name="botocore-suite-newest", python="3.13", default=False)
+def botocore_suite_newest(session: nox.Session) -> None:
+    session.install(".", *SUITE_REQUIREMENTS, "botocore")
+    session.run("python", "tests/botocore_suite/run.py", "unit")
+    session.run("python", "tests/botocore_suite/run.py", "functional")
+
+
 for _name, _python, _pins in MATRIX:
     nox.session(name=f"tests-{_name}", python=_python)(
         lambda session, pins=_pins: _tests(session, pins)

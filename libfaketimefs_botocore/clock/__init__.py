@@ -20,10 +20,12 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from libfaketimefs_botocore.clock import endpoint_offsets
-from libfaketimefs_botocore.clock.realtime_file import ENV_VAR, RealtimeError, read_realtime
+from libfaketimefs_botocore.clock import bounded_read, endpoint_offsets
+from libfaketimefs_botocore.clock.realtime_file import ENV_VAR, RealtimeError
 
 if TYPE_CHECKING:
+    from typing import Callable
+
     from libfaketimefs_botocore.clock.kernel import KernelClock
 
 __all__ = [
@@ -54,6 +56,8 @@ _NONE = _Agreement(None, 0.0, 0.0)
 _agreement = _NONE  # replaced whole, never changed: safe to read without a lock
 _file_lock = threading.Lock()  # never held with a timeout: no timed waits under libfaketime
 _kernel: KernelClock | None = None
+_sleep: Callable[[float], None] | None = None
+_sleep_opened = False
 
 
 def now() -> float | None:
@@ -65,6 +69,9 @@ def now() -> float | None:
         return kernel_now
     if kernel_now is not None and _agreed(path, kernel_now):
         return kernel_now
+    if bounded_read.stalled(path):
+        # Raised at once: queuing behind a read that is stuck would wait with it.
+        raise bounded_read.did_not_answer(path)
     with _file_lock:
         # One thread reads the file at a time: threads that waited for it
         # take what it found, so a crowd of signers costs one read a second.
@@ -115,6 +122,20 @@ def _forget_in_child() -> None:
     # A thread of the parent may have held the lock at the fork.
     _file_lock = threading.Lock()
     forget()
+
+
+def read_realtime(path: str) -> float:
+    """Read the realtime file; RealtimeError if it is broken or does not answer within 2 s."""
+    return bounded_read.read_realtime(path, kernel_clock().read, _real_sleep())
+
+
+def _real_sleep() -> Callable[[float], None] | None:
+    global _sleep, _sleep_opened
+    if not _sleep_opened:
+        from libfaketimefs_botocore.clock.kernel import open_real_sleep
+
+        _sleep, _sleep_opened = open_real_sleep(), True
+    return _sleep
 
 
 def kernel_clock() -> KernelClock:

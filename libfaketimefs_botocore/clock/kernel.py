@@ -31,6 +31,11 @@ _VDSO_FUNCTIONS = {
 # SYS_clock_gettime: x86_64's own table; the others use asm-generic's.
 _SYSCALL_NUMBERS = {"x86_64": 228, "aarch64": 113, "riscv64": 113, "loongarch64": 113}
 
+# SYS_clock_nanosleep, likewise: a sleep the kernel times, which libfaketime
+# (it replaces libc's nanosleep and clock_nanosleep) does not reach.
+_SLEEP_NUMBERS = {"x86_64": 230, "aarch64": 115, "riscv64": 115, "loongarch64": 115}
+CLOCK_MONOTONIC = 1
+
 # struct timespec on these 64-bit Linux architectures: two C longs.
 _TIMESPEC = struct.Struct("@ll")
 
@@ -120,3 +125,31 @@ def _reader(
         return float(seconds + nanoseconds * 1e-9)
 
     return read_shared_buffer
+
+
+def open_real_sleep(machine: str | None = None) -> Callable[[float], None] | None:
+    """A sleep of real seconds, timed by the kernel's monotonic clock; None where there is none.
+
+    Through libc's ``syscall()``, not ``time.sleep()``: Python computes that
+    sleep's end from a monotonic clock libfaketime fakes, and the wait can
+    then last for ever. CDLL, so that the GIL is released while it sleeps.
+    """
+    machine = machine or platform.machine()
+    number = _SLEEP_NUMBERS.get(machine)
+    if sys.platform != "linux" or number is None or ctypes.sizeof(ctypes.c_long) != 8:
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).syscall
+    except (OSError, AttributeError):
+        return None
+    function.restype = ctypes.c_long
+    fixed = (ctypes.c_long(number), ctypes.c_long(CLOCK_MONOTONIC), ctypes.c_long(0))
+    null = ctypes.c_void_p(None)
+
+    def sleep(seconds: float) -> None:
+        whole = int(seconds)
+        request = ctypes.create_string_buffer(_TIMESPEC.pack(whole, int((seconds - whole) * 1e9)))
+        # An early return (EINTR) is only a shorter slice: the caller measures.
+        function(*fixed, request, null)
+
+    return sleep

@@ -596,5 +596,69 @@ def scenario_aio() -> dict[str, Any]:
     return {"results": asyncio.run(main()), "clocks": clocks()}
 
 
+def scenario_stalled() -> dict[str, Any]:
+    """Sign while the libfaketimefs daemon is stopped, in N threads; continue it; sign again."""
+    import signal
+
+    from libfaketimefs_botocore import RealtimeError, patch_botocore
+    from libfaketimefs_botocore.clock import bounded_read
+
+    patch_botocore()
+    sts = client("sts")
+    barrier = threading.Barrier(OPTIONS["threads"])
+    outcomes: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def sign() -> None:
+        barrier.wait()
+        started = time.monotonic()  # this process is not faked: its monotonic clock is real
+        try:
+            sts.get_caller_identity()
+            outcome: dict[str, Any] = {"ok": True, "error": ""}
+        except RealtimeError as error:
+            outcome = {"ok": False, "error": str(error)}
+        outcome["seconds"] = time.monotonic() - started
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=sign) for _ in range(OPTIONS["threads"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stalled_before = bounded_read.stalled(os.environ["FAKETIME_REALTIME_FILE"])
+    child: dict[str, Any] | None = None
+    if OPTIONS.get("fork"):
+        # Forked while the read is stuck: the child has no helper thread, and
+        # must not take the parent's stuck read for its own.
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            os.kill(OPTIONS["daemon"], signal.SIGCONT)
+            found = {
+                "stalled": bounded_read.stalled(os.environ["FAKETIME_REALTIME_FILE"]),
+                "call": attempt(sts.get_caller_identity),
+            }
+            os.write(write_end, json.dumps(found).encode())
+            os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end) as pipe:
+            child = json.loads(pipe.read())
+        os.waitpid(pid, 0)
+    os.kill(OPTIONS["daemon"], signal.SIGCONT)
+    deadline = time.monotonic() + 10
+    while (
+        bounded_read.stalled(os.environ["FAKETIME_REALTIME_FILE"]) and time.monotonic() < deadline
+    ):
+        time.sleep(0.01)
+    return {
+        "outcomes": outcomes,
+        "stalled_before": stalled_before,
+        "after": attempt(sts.get_caller_identity),
+        "child": child,
+    }
+
+
 if __name__ == "__main__":
     print(json.dumps(globals()["scenario_" + sys.argv[1].replace("-", "_")]()))

@@ -7,9 +7,11 @@ import glob
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -78,6 +80,20 @@ class Mount:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("libfaketimefs did not come up within 30 s")
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "not started"
+        return self._process.pid
+
+    @contextlib.contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The daemon stopped (SIGSTOP): its files open, every read blocks until it continues."""
+        os.kill(self.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(self.pid, signal.SIGCONT)
 
     def jump(self, seconds: float) -> None:
         """Fake time = real time + seconds, from now on."""

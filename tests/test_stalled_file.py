@@ -1,0 +1,103 @@
+"""A realtime file whose libfaketimefs daemon stops answering: no hang, and no signature.
+
+The daemon is stopped with SIGSTOP (its files stay open-able, every read
+blocks in the kernel), as a deadlocked or swapped-out daemon would be. The
+processes here run outside libfaketime with FAKETIME_REALTIME_FILE on that
+mount, as a freezegun or time-machine test run, or a tool given the
+variable, would: each signature raises within the 2 s bound and sends
+nothing, and signing works again once the daemon continues.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness.endpoint import Endpoint
+from tests.harness.faketime import Mount, Unfaked, clean_environment, run_client
+
+BOUND = 2.0
+SLACK = 3.0  # a loaded 2-core machine: late, but nowhere near a hang
+
+
+@pytest.fixture(scope="module")
+def own_mount() -> Iterator[Mount]:
+    """A mount of this module's own: stopping the shared one would stall the other tests."""
+    with tempfile.TemporaryDirectory(prefix="libfaketimefs-stalled-") as directory:
+        mount = Mount(Path(directory) / "mnt")
+        mount.start()
+        try:
+            yield mount
+        finally:
+            mount.stop()
+
+
+@pytest.mark.parametrize("threads", [1, 16])
+def test_signing_while_the_daemon_is_stopped(
+    own_mount: Mount, endpoint: Endpoint, threads: int
+) -> None:
+    with own_mount.stopped():
+        result = run_client(
+            "stalled",
+            Unfaked(),
+            {"endpoint": endpoint.url, "daemon": own_mount.pid, "threads": threads},
+            {"FAKETIME_REALTIME_FILE": str(own_mount.realtime)},
+            timeout=60,
+        )
+    outcomes = result["outcomes"]
+    assert len(outcomes) == threads
+    for outcome in outcomes:
+        assert outcome["ok"] is False
+        assert str(own_mount.realtime) in outcome["error"]
+        assert "did not answer within 2 s" in outcome["error"]
+        assert outcome["seconds"] < BOUND + SLACK
+    # The first waited out the bound; nothing reached the endpoint meanwhile.
+    assert max(o["seconds"] for o in outcomes) >= BOUND - 0.1
+    assert result["stalled_before"] is True
+    # The daemon continued: the next signature is accepted, in the same process.
+    assert result["after"] == {"ok": True, "code": ""}
+    assert [v.accepted for v in endpoint.state.verdicts] == [True]
+
+
+def test_a_child_forked_while_a_read_is_stuck_starts_clean(
+    own_mount: Mount, endpoint: Endpoint
+) -> None:
+    with own_mount.stopped():
+        result = run_client(
+            "stalled",
+            Unfaked(),
+            {"endpoint": endpoint.url, "daemon": own_mount.pid, "threads": 1, "fork": True},
+            {"FAKETIME_REALTIME_FILE": str(own_mount.realtime)},
+            timeout=60,
+        )
+    assert result["child"] == {"stalled": False, "call": {"ok": True, "code": ""}}
+    assert result["after"] == {"ok": True, "code": ""}
+    assert len(endpoint.state.verdicts) == 2
+
+
+def test_check_reports_a_stalled_file(own_mount: Mount) -> None:
+    env = {**clean_environment(), "FAKETIME_REALTIME_FILE": str(own_mount.realtime)}
+    with own_mount.stopped():
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "libfaketimefs_botocore", "check"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        seconds = time.monotonic() - started
+    assert result.returncode == 1, result.stdout + result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith(
+        f"FAILED: Cannot read the real time from FAKETIME_REALTIME_FILE='{own_mount.realtime}'"
+    )
+    assert "did not answer within 2 s" in last
+    assert BOUND - 0.1 <= seconds < BOUND + SLACK + 2  # + the interpreter's start
