@@ -12,11 +12,13 @@ LIBFAKETIMEFS := $(TOOLS)/libfaketimefs/bin/libfaketimefs
 # The real AWS CLI with this package beside it, for the unmodified-program tests.
 AWSCLI := $(TOOLS)/awscli/bin/aws
 PACKAGE_FILES := pyproject.toml $(shell find libfaketimefs_botocore startup -name '*.py' -o -name '*.pth')
-# The AWS CLI v2 from its source (../shared holds it: no download here): installed
-# from source with this package beside it, and built into the frozen binary that
-# the official installer ships, installed as that installer does.
+# The AWS CLI v2 from its source: installed from source with this package beside
+# it, and built into the frozen binary that the official installer ships,
+# installed as that installer does. The source is ../shared's copy when there is
+# one (or AWSCLI_V2_TARBALL), else AWS's published source release.
 AWSCLI_V2 := 2.36.7
-AWSCLI_V2_TARBALL ?= $(firstword $(wildcard ../shared/awscli-$(AWSCLI_V2)-source.tar.xz /work/shared/awscli-$(AWSCLI_V2)-source.tar.xz))
+AWSCLI_V2_TARBALL ?= $(wildcard ../shared/awscli-$(AWSCLI_V2)-source.tar.xz)
+AWSCLI_V2_URL := https://awscli.amazonaws.com/awscli-$(AWSCLI_V2).tar.gz
 AWSCLI_V2_SOURCE_TREE := $(TOOLS)/awscli-$(AWSCLI_V2)
 AWSCLI_V2_SOURCE := $(TOOLS)/awscli-v2-source/bin/aws
 AWSCLI_V2_SOURCE_PACKAGE := $(TOOLS)/awscli-v2-source/.libfaketimefs-botocore
@@ -75,9 +77,16 @@ $(AWSCLI): $(PACKAGE_FILES)
 	touch $@
 
 $(AWSCLI_V2_SOURCE_TREE)/configure:
-	@test -n "$(AWSCLI_V2_TARBALL)" || { echo "The AWS CLI v2 source is not in ../shared: set AWSCLI_V2_TARBALL=.../awscli-$(AWSCLI_V2)-source.tar.xz"; exit 1; }
 	mkdir -p $(TOOLS)
-	tar -xJf $(AWSCLI_V2_TARBALL) -C $(TOOLS)
+	@if [ -n "$(AWSCLI_V2_TARBALL)" ]; then \
+	  tar -xf "$(AWSCLI_V2_TARBALL)" -C $(TOOLS); \
+	else \
+	  echo "The AWS CLI v2 source is not in ../shared: taking $(AWSCLI_V2_URL)"; \
+	  $(PYTHON) -c 'import sys, urllib.request; urllib.request.urlretrieve(*sys.argv[1:])' \
+	    $(AWSCLI_V2_URL) $(TOOLS)/awscli-$(AWSCLI_V2).tar.gz && \
+	  tar -xf $(TOOLS)/awscli-$(AWSCLI_V2).tar.gz -C $(TOOLS); \
+	fi
+	@test -f $@ || { echo "$@ is not in the AWS CLI v2 source (set AWSCLI_V2_TARBALL=...)"; exit 1; }
 	touch $@
 
 # A source install, as Homebrew and Linux distributions make it; this package

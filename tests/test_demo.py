@@ -14,6 +14,16 @@ import pytest
 from tests.harness.faketime import ROOT, clean_environment
 
 DEMO = [sys.executable, str(ROOT / "demo" / "demo.py")]
+# The demo with SIGINT at its default, as a terminal gives it: a suite run as a
+# background job of a non-interactive shell ignores SIGINT, and a child would
+# inherit that. exec keeps a default disposition, and needs no preexec_fn.
+WITH_DEFAULT_SIGINT = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+    *DEMO,
+]
 
 
 def _environment() -> dict[str, str]:
@@ -44,7 +54,11 @@ def test_demo_is_refused_then_accepted_and_cleans_up() -> None:
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupted_demo_cleans_up(signum: int) -> None:
     process = subprocess.Popen(
-        DEMO, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        WITH_DEFAULT_SIGINT,
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout is not None
     try:
