@@ -1,9 +1,11 @@
 """`make demo`: a boto3 call under a fake time a year ahead, without and with the patch.
 
-It starts the real libfaketimefs and a local AWS-like endpoint that checks
-signatures and the 5-minute window, jumps the fake time a year ahead, and
-runs the same boto3 program under libfaketime twice. Everything it starts
-is stopped and unmounted on the way out, Ctrl-C and SIGTERM included.
+It starts the real libfaketimefs, a local AWS-like endpoint that checks
+signatures and the 5-minute window, and a real S3 server (SeaweedFS, which
+checks SigV4 with code of its own), jumps the fake time a year ahead, and
+runs the same boto3 programs under libfaketime without the library and with
+it. Everything it starts is stopped and unmounted on the way out, Ctrl-C and
+SIGTERM included.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from types import FrameType
 
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 from tests.harness.faketime import DAY, Mount, run_faked
+from tests.harness.seaweedfs import SeaweedFS
 
 PROGRAM = textwrap.dedent(
     f"""
@@ -38,6 +41,29 @@ PROGRAM = textwrap.dedent(
     """
 )
 
+# The same upload to a real S3 server: SeaweedFS answers in its own words.
+UPLOAD = textwrap.dedent(
+    """
+    import json, sys, time
+    if sys.argv[1] == "patched":
+        import libfaketimefs_botocore.patch
+    import boto3
+    s3 = boto3.client(
+        "s3", endpoint_url=sys.argv[2], region_name="us-east-1",
+        aws_access_key_id=sys.argv[3], aws_secret_access_key=sys.argv[4],
+    )
+    try:
+        s3.create_bucket(Bucket="demo")
+        answer = s3.put_object(Bucket="demo", Key="hello.txt", Body=b"hello")
+        said = "stored demo/hello.txt, ETag " + answer["ETag"]
+        ok, headers = True, answer["ResponseMetadata"]["HTTPHeaders"]
+    except Exception as error:
+        said, ok = str(error), False
+        headers = getattr(error, "response", {}).get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    print(json.dumps({"ok": ok, "said": said, "server": headers.get("server", "?")}))
+    """
+)
+
 
 def when(seconds: float) -> str:
     moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
@@ -45,7 +71,15 @@ def when(seconds: float) -> str:
 
 
 def run(mode: str, mount: Mount, endpoint: Endpoint) -> dict[str, object]:
-    result = run_faked([sys.executable, "-c", PROGRAM, mode, endpoint.url], mount, timeout=120)
+    return _faked([PROGRAM, mode, endpoint.url], mount)
+
+
+def upload(mode: str, mount: Mount, s3: SeaweedFS) -> dict[str, object]:
+    return _faked([UPLOAD, mode, s3.url, s3.access_key, s3.secret_key], mount)
+
+
+def _faked(arguments: list[str], mount: Mount) -> dict[str, object]:
+    result = run_faked([sys.executable, "-c", *arguments], mount, timeout=120)
     if result.returncode != 0:
         raise SystemExit(f"the boto3 program failed:\n{result.stderr}")
     return json.loads(result.stdout)  # type: ignore[no-any-return]
@@ -61,17 +95,20 @@ def main() -> int:
         mount = Mount(Path(directory) / "mnt")
         mount.start()
         try:
-            with Endpoint() as endpoint:
-                return demo(mount, endpoint)
+            # Named like the mount's folder: whatever is left of either is the demo's.
+            with Endpoint() as endpoint, SeaweedFS(prefix="libfaketimefs-demo-s3-") as s3:
+                return demo(mount, endpoint, s3)
         except KeyboardInterrupt:
             print("\ninterrupted: cleaning up")
             return 130
         finally:
             mount.stop()
-            print(f"unmounted {mount.mountpoint}, stopped libfaketimefs and the endpoint")
+            print(
+                f"unmounted {mount.mountpoint}, stopped libfaketimefs, the endpoint and SeaweedFS"
+            )
 
 
-def demo(mount: Mount, endpoint: Endpoint) -> int:
+def demo(mount: Mount, endpoint: Endpoint, s3: SeaweedFS) -> int:
     print(f"libfaketimefs is mounted at {mount.mountpoint}; it serves the real time in")
     print(f"  {mount.realtime}")
     print(f"a local AWS-like endpoint listens at {endpoint.url}: it recomputes each")
@@ -93,11 +130,29 @@ def demo(mount: Mount, endpoint: Endpoint) -> int:
     print(f"   {patched['said']}")
     print(f"   while its own clock, time.time(), still says {when(float(patched['clock']))}\n")
 
-    shown = not plain["ok"] and "Signature not yet current" in str(plain["said"]) and patched["ok"]
+    print(f"3) a real S3 server, SeaweedFS (S3 at {s3.url}, its own SigV4 check):")
+    print("   an upload (create_bucket, put_object) under libfaketime as it is:")
+    refused = upload("plain", mount, s3)
+    print(f"   -> {'accepted' if refused['ok'] else 'REFUSED'}, answered by {refused['server']}")
+    print(f"   {refused['said']}")
+    print("   and with `import libfaketimefs_botocore.patch`:")
+    stored = upload("patched", mount, s3)
+    print(f"   -> {'accepted' if stored['ok'] else 'REFUSED'}, answered by {stored['server']}")
+    print(f"   {stored['said']}\n")
+
+    shown = (
+        not plain["ok"]
+        and "Signature not yet current" in str(plain["said"])
+        and patched["ok"]
+        and not refused["ok"]
+        and "RequestTimeTooSkewed" in str(refused["said"])
+        and stored["ok"]
+        and str(stored["server"]).startswith("SeaweedFS")
+    )
     if shown:
         print("So: under a faked clock AWS refuses botocore's signature (SignatureDoesNotMatch:")
-        print("Signature not yet current);")
-        print("with libfaketimefs_botocore botocore signs with the real time and is accepted,")
+        print("Signature not yet current), and so does a real S3 server (RequestTimeTooSkewed);")
+        print("with libfaketimefs_botocore botocore signs with the real time and both accept it,")
         print("and the rest of the program keeps the fake time.")
         return 0
     print("The demo did not show what it should: see the answers above.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from libfaketimefs_botocore import clock
 from tests.harness import aws_clis
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import Mount
+from tests.harness.seaweedfs import SeaweedFS
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +59,20 @@ def other_endpoint(_other_endpoint: Endpoint) -> Endpoint:
     return _other_endpoint
 
 
+@pytest.fixture(scope="session")
+def seaweedfs() -> Iterator[SeaweedFS]:
+    """A real S3 server, SeaweedFS, on loopback: started once, ended with its files."""
+    with SeaweedFS() as server:
+        yield server
+
+
+@pytest.fixture
+def bucket(request: pytest.FixtureRequest) -> str:
+    """A bucket name of this test's own: SeaweedFS keeps every bucket for the session."""
+    digest = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:20]
+    return f"t-{digest}"
+
+
 @pytest.fixture
 def file_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every read of a realtime file in this process, by path."""
@@ -96,3 +112,25 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     aws_clis.build_wheel(folder)
     (found,) = folder.glob("libfaketimefs_botocore-*.whl")
     return found
+
+
+@pytest.fixture(scope="session")
+def exe_config(v2_exe: Path, wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An AWS config whose [plugins] load the plugin, from a folder made by the printed line."""
+    folder = tmp_path_factory.mktemp("aws-exe")
+    config = folder / "config"
+    config.write_text("")
+    printed = aws_clis.setup_command(
+        v2_exe, "--package", str(wheel), env={"AWS_CONFIG_FILE": str(config)}
+    )
+    assert printed.returncode == 0, printed.stdout + printed.stderr
+    install = aws_clis.printed_line(printed.stdout, "python3 -m pip install")
+    target = install[install.index("--target") + 1]
+    # Beside the AWS config, one folder per Python version.
+    assert Path(target).parent == folder / "libfaketimefs-botocore"
+    aws_clis.run_checked(install)
+    for start in (f"{v2_exe} configure set plugins.cli", f"{v2_exe} configure set plugins.lib"):
+        aws_clis.run_checked(
+            aws_clis.printed_line(printed.stdout, start), {"AWS_CONFIG_FILE": str(config)}
+        )
+    return config

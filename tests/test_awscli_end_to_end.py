@@ -33,28 +33,6 @@ REFUSALS = (
 )
 
 
-@pytest.fixture(scope="session")
-def exe_config(v2_exe: Path, wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An AWS config whose [plugins] load the plugin, from a folder made by the printed line."""
-    folder = tmp_path_factory.mktemp("aws-exe")
-    config = folder / "config"
-    config.write_text("")
-    printed = aws_clis.setup_command(
-        v2_exe, "--package", str(wheel), env={"AWS_CONFIG_FILE": str(config)}
-    )
-    assert printed.returncode == 0, printed.stdout + printed.stderr
-    install = aws_clis.printed_line(printed.stdout, "python3 -m pip install")
-    target = install[install.index("--target") + 1]
-    # Beside the AWS config, one folder per Python version.
-    assert Path(target).parent == folder / "libfaketimefs-botocore"
-    aws_clis.run_checked(install)
-    for start in (f"{v2_exe} configure set plugins.cli", f"{v2_exe} configure set plugins.lib"):
-        aws_clis.run_checked(
-            aws_clis.printed_line(printed.stdout, start), {"AWS_CONFIG_FILE": str(config)}
-        )
-    return config
-
-
 @pytest.fixture
 def folder(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path

@@ -47,8 +47,14 @@ def test_demo_is_refused_then_accepted_and_cleans_up() -> None:
     assert "SignatureDoesNotMatch" in result.stdout
     assert "Signature not yet current" in result.stdout
     assert "-> accepted" in result.stdout
+    # The real S3 server, in its own words, and named.
+    assert "-> REFUSED, answered by SeaweedFS" in result.stdout
+    assert "RequestTimeTooSkewed" in result.stdout
+    assert "-> accepted, answered by SeaweedFS" in result.stdout
+    assert "stored demo/hello.txt" in result.stdout
     assert "unmounted" in result.stdout
     assert _leftovers() == []
+    assert not [pid for pid in os.listdir("/proc") if pid.isdigit() and _is_libfaketimefs_demo(pid)]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

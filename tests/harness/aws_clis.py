@@ -28,6 +28,7 @@ from pathlib import Path
 from libfaketimefs_botocore import awscli_setup
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 from tests.harness.faketime import ROOT, ClockSetup, run_faked
+from tests.harness.seaweedfs import SeaweedFS
 
 TOOLS = ROOT / ".tools"
 V1 = TOOLS / "awscli" / "bin" / "aws"
@@ -139,13 +140,19 @@ def run_aws(
     aws: Path,
     args: list[str],
     setup: ClockSetup,
-    endpoint: Endpoint,
+    endpoint: Endpoint | SeaweedFS,
     extra_env: dict[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Outcome:
+    """One ``aws`` command against the local endpoint or SeaweedFS, with its credentials."""
+    access_key, secret_key = (
+        (endpoint.access_key, endpoint.secret_key)
+        if isinstance(endpoint, SeaweedFS)
+        else (ACCESS_KEY, SECRET_KEY)
+    )
     env = {
-        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_ACCESS_KEY_ID": access_key,
+        "AWS_SECRET_ACCESS_KEY": secret_key,
         "AWS_MAX_ATTEMPTS": "1",
         **(extra_env or {}),
     }

