@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from tests.harness.faketime import DAY, Mount, run_faked
+from tests.harness.seaweedfs import SeaweedFS
 
 
 def test_faked_process_sees_the_fake_time_and_its_shm_files_are_removed(faked: Mount) -> None:
@@ -21,3 +23,32 @@ def test_the_daemon_serves_the_real_time(faked: Mount) -> None:
 
     faked.jump(-400 * DAY)
     assert abs(float(faked.realtime.read_text()) - time.time()) < 5
+
+
+def test_seaweedfs_leaves_no_process_or_file_behind() -> None:
+    server = SeaweedFS(prefix="libfaketimefs-harness-s3-")
+    server.start()
+    assert server.process is not None
+    pid, folder = server.process.pid, server.folder
+    assert set(server.ports.values()) == {int(line) for line in _listening(pid)}
+    server.stop()
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+    assert not folder.exists()
+
+
+def _listening(pid: int) -> list[str]:
+    """The loopback TCP ports a process listens on (its sockets, in /proc/net/tcp)."""
+    inodes = {
+        os.readlink(f"/proc/{pid}/fd/{fd}")[len("socket:[") : -1]
+        for fd in os.listdir(f"/proc/{pid}/fd")
+        if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:[")
+    }
+    ports = []
+    with open("/proc/net/tcp") as table:
+        for line in list(table)[1:]:
+            fields = line.split()
+            address, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and inode in inodes:  # LISTEN
+                assert address.startswith("0100007F:"), f"{address} is not 127.0.0.1"
+                ports.append(str(int(address.split(":")[1], 16)))
+    return ports

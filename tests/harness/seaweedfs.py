@@ -87,12 +87,12 @@ class SeaweedFS:
     """One ``weed server -s3``; ``url`` is its S3 endpoint."""
 
     def __init__(self, prefix: str = "seaweedfs-") -> None:
-        self._folder = Path(tempfile.mkdtemp(prefix=prefix))
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix))
         self.ports = dict(zip(PORT_FLAGS, free_ports(len(PORT_FLAGS))))
         self.url = f"http://{HOST}:{self.ports['s3.port']}"
         self.access_key, self.secret_key = ACCESS_KEY, SECRET_KEY
-        self.log = self._folder / "weed.log"
-        self._process: subprocess.Popen[bytes] | None = None
+        self.log = self.folder / "weed.log"
+        self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> SeaweedFS:
         self.start()
@@ -102,7 +102,7 @@ class SeaweedFS:
         self.stop()
 
     def start(self) -> None:
-        identities = self._folder / "identities.json"
+        identities = self.folder / "identities.json"
         identities.write_text(
             json.dumps(
                 {
@@ -116,7 +116,7 @@ class SeaweedFS:
                 }
             )
         )
-        data = self._folder / "data"
+        data = self.folder / "data"
         data.mkdir()
         argv = [
             weed(),
@@ -136,9 +136,9 @@ class SeaweedFS:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FAKETIME"))}
         env.pop("LD_PRELOAD", None)
         with open(self.log, "wb") as log:
-            self._process = subprocess.Popen(
+            self.process = subprocess.Popen(
                 argv,
-                cwd=self._folder,
+                cwd=self.folder,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -165,9 +165,9 @@ class SeaweedFS:
         deadline = time.monotonic() + START_TIMEOUT
         last = ""
         while time.monotonic() < deadline:
-            assert self._process is not None
-            if self._process.poll() is not None:
-                raise RuntimeError(f"weed exited ({self._process.returncode}):\n{self._log_tail()}")
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"weed exited ({self.process.returncode}):\n{self._log_tail()}")
             try:
                 client.create_bucket(Bucket="seaweedfs-ready")
                 client.put_object(Bucket="seaweedfs-ready", Key="ready", Body=b"ready")
@@ -187,7 +187,7 @@ class SeaweedFS:
         return "(no log)"
 
     def stop(self, grace: float = 3.0) -> None:
-        process, self._process = self._process, None
+        process, self.process = self.process, None
         if process is not None and process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
@@ -197,7 +197,7 @@ class SeaweedFS:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        shutil.rmtree(self._folder, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def send(
