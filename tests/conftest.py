@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,13 +17,8 @@ from tests.harness.seaweedfs import SeaweedFS
 
 @pytest.fixture(scope="session")
 def mount() -> Iterator[Mount]:
-    with tempfile.TemporaryDirectory(prefix="libfaketimefs-") as directory:
-        fs = Mount(Path(directory) / "mnt")
-        fs.start()
-        try:
-            yield fs
-        finally:
-            fs.stop()
+    with Mount.temporary() as fs:
+        yield fs
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from tests.harness.faketime import DAY, ClockSetup, Libfaketime, Mount, Unfaked, run_client
-from tests.harness.seaweedfs import SeaweedFS, post_form, send
+from tests.harness.seaweedfs import SeaweedFS
+from tests.harness.unfaked_http import post_form, send
 
 pytestmark = pytest.mark.timeout(300)
 

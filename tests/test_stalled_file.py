@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -32,13 +30,8 @@ SLACK = 3.0  # a loaded 2-core machine: late, but nowhere near a hang
 @pytest.fixture(scope="module")
 def own_mount() -> Iterator[Mount]:
     """A mount of this module's own: stopping the shared one would stall the other tests."""
-    with tempfile.TemporaryDirectory(prefix="libfaketimefs-stalled-") as directory:
-        mount = Mount(Path(directory) / "mnt")
-        mount.start()
-        try:
-            yield mount
-        finally:
-            mount.stop()
+    with Mount.temporary(prefix="libfaketimefs-stalled-") as mount:
+        yield mount
 
 
 @pytest.mark.parametrize("threads", [1, 16])

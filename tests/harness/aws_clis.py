@@ -20,12 +20,11 @@ import re
 import shlex
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from libfaketimefs_botocore import awscli_setup
+from tests.harness import unfaked_http
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 from tests.harness.faketime import ROOT, ClockSetup, run_faked
 from tests.harness.seaweedfs import SeaweedFS
@@ -163,13 +162,7 @@ def run_aws(
 
 def fetch(url: str) -> tuple[int, bytes]:
     """GET a presigned URL from this (unfaked) process: what the endpoint answers."""
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        body = error.read()
-        error.close()
-        return error.code, body
+    return unfaked_http.send(url)
 
 
 def the_five(

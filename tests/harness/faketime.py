@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,6 +81,18 @@ class Mount:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("libfaketimefs did not come up within 30 s")
+
+    @classmethod
+    @contextlib.contextmanager
+    def temporary(cls, prefix: str = "libfaketimefs-") -> Iterator[Mount]:
+        """A mount in a temporary folder, unmounted and removed on the way out."""
+        with tempfile.TemporaryDirectory(prefix=prefix) as directory:
+            mount = cls(Path(directory) / "mnt")
+            mount.start()
+            try:
+                yield mount
+            finally:
+                mount.stop()
 
     @property
     def pid(self) -> int:
