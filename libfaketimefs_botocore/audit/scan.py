@@ -395,7 +395,7 @@ class _Visitor:
         ) and not self._mentions_a_clock(node):
             return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._function(node, node.name, node.args, node.decorator_list, node.body)
+            self._function(node.name, node.args, node.decorator_list, node.body)
         elif isinstance(node, ast.ClassDef):
             for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
                 self._expression(expr)
@@ -407,7 +407,6 @@ class _Visitor:
 
     def _function(
         self,
-        node: ast.AST,
         name: str,
         arguments: ast.arguments,
         decorators: list[ast.expr],
@@ -448,7 +447,7 @@ class _Visitor:
 
     def _expression(self, node: ast.expr, function: str | None = None) -> None:
         if isinstance(node, ast.Lambda):
-            self._function(node, "<lambda>", node.args, [], node.body)
+            self._function("<lambda>", node.args, [], node.body)
             return
         if isinstance(node, ast.Call):
             self._chain(node.func, node, function)
