@@ -41,7 +41,7 @@ test-matrix: tools venv
 
 # botocore's own tests with this package in place: see tests/botocore_suite/run.py.
 botocore-suite: venv
-	$(VENV)/bin/nox -s botocore-suite-oldest botocore-suite-newest
+	PATH="$(PYENV_PATH):$$PATH" $(VENV)/bin/nox -s botocore-suite-oldest botocore-suite-newest
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -250,8 +250,19 @@ class RealtimeDatetimeModule(_ObjectProxy):
         self._self_datetime = self._self_class(_Real.datetime)
 
     @property
-    def datetime(self) -> RealtimeDatetimeClass:
+    def datetime(self) -> Any:
+        # Off, exactly what botocore would see: the module's class, or what a
+        # test put there (mock.patch('botocore.auth.datetime.datetime'), freezegun).
+        if not SWITCH.on:
+            return self.__wrapped__.datetime
         return self._self_datetime
+
+    @datetime.setter
+    def datetime(self, value: Any) -> None:
+        # Set where botocore's own name would set it: on the datetime module.
+        if isinstance(value, RealtimeDatetimeClass):
+            value = value.__wrapped__
+        self.__wrapped__.datetime = value
 
 
 class SigningDatetimeModule(RealtimeDatetimeModule):

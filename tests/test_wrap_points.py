@@ -395,3 +395,18 @@ def test_a_file_that_agrees_is_read_once_for_many_calls(
     # Within the second after it was checked, the kernel clock answers.
     assert len(reads) == 1
     assert [verdict.accepted for verdict in endpoint.state.verdicts] == [True] * 5
+
+
+def test_mock_patch_through_a_datetime_stand_in_is_as_without_the_library() -> None:
+    """mock.patch('botocore.credentials.datetime.datetime'), as botocore's own tests do it."""
+    from unittest import mock
+
+    wrap_points.install()
+    assert isinstance(botocore.credentials.datetime, STAND_IN_TYPES)
+    fixed = datetime.datetime(2014, 3, 10, 17, 2, 55, tzinfo=UTC)
+    with mock.patch("botocore.credentials.datetime.datetime") as patched:
+        patched.now.return_value = fixed
+        assert datetime.datetime is patched  # set where botocore's own name would set it
+        assert botocore.credentials._local_now() == fixed  # the switch is off: the mock answers
+    assert datetime.datetime is type(datetime.datetime.min)
+    assert botocore.credentials.datetime.datetime is datetime.datetime
