@@ -18,6 +18,8 @@ from types import ModuleType
 from typing import Any
 
 from libfaketimefs_botocore import clock, wrap_points
+from libfaketimefs_botocore.audit import Audit, installed
+from libfaketimefs_botocore.audit import report as audit_report
 from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
 
@@ -51,15 +53,11 @@ class Report:
     endpoint_clock: float | None = None  # the endpoint's Date header
     endpoint_minus_real: float | None = None
     correct_skew: bool = True
-    audits: list[Any] | None = None  # the audit's, when asked for
+    audits: list[Audit] | None = None  # the audit's, when asked for
 
     @property
     def audit_failure(self) -> str | None:
-        if self.audits is None:
-            return None
-        from libfaketimefs_botocore.audit import report
-
-        return report.verdict(self.audits)
+        return None if self.audits is None else audit_report.verdict(self.audits)
 
     @property
     def skew(self) -> float | None:
@@ -108,10 +106,8 @@ class Report:
         }
 
 
-def _audit_json(audits: list[Any]) -> dict[str, Any]:
-    from libfaketimefs_botocore.audit import report
-
-    return {"error": report.verdict(audits), "installations": report.as_json(audits)}
+def _audit_json(audits: list[Audit]) -> dict[str, Any]:
+    return {"error": audit_report.verdict(audits), "installations": audit_report.as_json(audits)}
 
 
 # The library itself (Debian ships libfaketime.so.1 and libfaketimeMT.so.1),
@@ -206,8 +202,6 @@ class CheckError(Exception):
 def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = False) -> Report:
     if audit:
         # First, and from the source alone: what is installed, imported or not.
-        from libfaketimefs_botocore.audit import installed
-
         audits = installed()
     botocore_version, awscli_version = _import_wrap_point_modules(awscli)
     kernel = clock.kernel_clock()
@@ -325,8 +319,6 @@ def render(report: Report) -> str:
     for point in report.wrap_points:
         lines.append(f"  {point['status']:<20} {point['module']}.{point['name']}: {point['reads']}")
     if report.audits is not None:
-        from libfaketimefs_botocore.audit import report as audit_report
-
         lines.append(audit_report.render(report.audits))
     return "\n".join(lines)
 
@@ -368,8 +360,6 @@ def main(
     failure = report.audit_failure
     if failure is not None:
         if not as_json:
-            from libfaketimefs_botocore.audit import report as audit_report
-
             print(f"\n{audit_report.WHAT_UNKNOWN_MEANS}\nFAILED: {failure}")
         return 1
     return 0

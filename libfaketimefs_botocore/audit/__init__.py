@@ -117,7 +117,7 @@ def _classify(read: ClockRead, installation: Installation) -> Finding:
     if helper is not None and _helper_reached(helper, installation):
         module, name = helper
         return Finding(read, REACHED, f"{module}.{name}, whose own read is reached")
-    entry = on_purpose.find(read.module, read.function, read.call)
+    entry = on_purpose.find(read.module, read.enclosing, read.call)
     if entry is not None:
         return Finding(read, ON_PURPOSE, entry.reason)
     if read.helper is not None:
@@ -140,7 +140,7 @@ def _covering_point(read: ClockRead, installation: Installation) -> wrap_points.
         if read.binding == point.name and read.use != AT_IMPORT and read.attribute in covers:
             return point
         # A function whose stand-in hands its body the time.
-        enclosing = read.function.split(" ")[0]
+        enclosing = read.enclosing
         if getattr(replacement, "COVERS_BODY", False) and (
             enclosing == point.name or enclosing.startswith(f"{point.name}.")
         ):

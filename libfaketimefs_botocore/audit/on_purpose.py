@@ -117,7 +117,6 @@ def find(module: str, function: str, call: str) -> OnPurpose | None:
     ``*`` stands for any function, any call, or (at the end of a module name)
     any module in that package.
     """
-    function = function.split(" ")[0]  # "f (default argument)" is f's
     for entry in ON_PURPOSE:
         if (
             _matches(entry.module, module)

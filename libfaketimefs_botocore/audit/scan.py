@@ -83,6 +83,7 @@ REFERENCE = "reference"  # the function itself, taken to be called later
 AT_IMPORT = "reference taken at import"  # a default argument, a module or class attribute
 
 MODULE_SCOPE = "<module>"
+DEFAULT_ARGUMENT = " (default argument)"  # added to the function a default argument is of
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,11 @@ class ClockRead:
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}"
+
+    @property
+    def enclosing(self) -> str:
+        """The function, as a qualified name: a default argument's read is its function's."""
+        return self.function.removesuffix(DEFAULT_ARGUMENT)
 
 
 @dataclass
@@ -418,7 +424,7 @@ class _Visitor:
         for expr in decorators:
             self._expression(expr)
         for expr in defaults:
-            self._expression(expr, function=f"{qualified} (default argument)")
+            self._expression(expr, function=qualified + DEFAULT_ARGUMENT)
         statements: list[ast.stmt] = body if isinstance(body, list) else [ast.Expr(body)]
         scope = _Scope(qualified, is_function=True, body=statements)
         scope.arguments.update(

@@ -15,6 +15,7 @@ machine's time) the file is read at every call and its time is used.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from dataclasses import dataclass
@@ -56,8 +57,6 @@ _NONE = _Agreement(None, 0.0, 0.0)
 _agreement = _NONE  # replaced whole, never changed: safe to read without a lock
 _file_lock = threading.Lock()  # never held with a timeout: no timed waits under libfaketime
 _kernel: KernelClock | None = None
-_sleep: Callable[[float], None] | None = None
-_sleep_opened = False
 
 
 def now() -> float | None:
@@ -129,13 +128,12 @@ def read_realtime(path: str) -> float:
     return bounded_read.read_realtime(path, kernel_clock().read, _real_sleep())
 
 
+@functools.cache
 def _real_sleep() -> Callable[[float], None] | None:
-    global _sleep, _sleep_opened
-    if not _sleep_opened:
-        from libfaketimefs_botocore.clock.kernel import open_real_sleep
+    """The kernel-timed sleep, found at the first call (None where there is none)."""
+    from libfaketimefs_botocore.clock.kernel import open_real_sleep
 
-        _sleep, _sleep_opened = open_real_sleep(), True
-    return _sleep
+    return open_real_sleep()
 
 
 def kernel_clock() -> KernelClock:

@@ -87,14 +87,14 @@ def read_realtime(
     Without the kernel clock or its sleep (not Linux, an unknown
     architecture), the file is read in this thread, unbounded, as before.
     """
-    started = kernel_now() if kernel_now is not None else None
-    if started is None or sleep is None:
+    started = None if kernel_now is None or sleep is None else kernel_now()
+    if kernel_now is None or sleep is None or started is None:
         return read_file(path)
     read = _Read(path)
     reader = _hand_over(read)
     slice_ = FIRST_SLICE
     while not read.finished:
-        now = kernel_now() if kernel_now is not None else None
+        now = kernel_now()
         if now is None or not started <= now < started + BOUND:
             if read.finished:
                 break

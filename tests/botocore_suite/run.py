@@ -32,9 +32,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 CACHE = ROOT / ".tools" / "botocore-suite"
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(ROOT)]
 
 from expected_differences import how_it_fakes  # noqa: E402
+
+from tests.harness.faketime import clean_environment  # noqa: E402
 
 # What botocore's tests need beyond botocore (its requirements-dev.txt, less
 # coverage and behave).
@@ -85,13 +87,11 @@ def run(sdist: Path, mode: str, suite: str, nodeids: list[str] | None = None) ->
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as results:
         path = results.name
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FAKETIME"))},
+        **clean_environment(),  # no faker, no AWS settings, no autopatch
         "LIBFAKETIMEFS_BOTOCORE_SUITE": mode,
         "LIBFAKETIMEFS_BOTOCORE_SUITE_RESULTS": path,
         "PYTHONPATH": str(HERE),
     }
-    env.pop("LD_PRELOAD", None)
-    env.pop("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH", None)
     argv = [
         sys.executable,
         "-m",

@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.harness.faketime import clean_environment
+
 ACCESS_KEY = "AKIDSEAWEEDFSLOCAL01"
 SECRET_KEY = "seaweedfs/local/secret/key/EXAMPLE0000"
 HOST = "127.0.0.1"
@@ -130,8 +132,7 @@ class SeaweedFS:
             f"-s3.config={identities}",
             *(f"-{flag}={port}" for flag, port in self.ports.items()),
         ]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FAKETIME"))}
-        env.pop("LD_PRELOAD", None)
+        env = clean_environment()
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 argv,
