@@ -46,11 +46,11 @@ _UTC = datetime.timezone.utc
 
 
 if sys.version_info < (3, 12):
-    _naive_utc = _Real.datetime.utcfromtimestamp
+    naive_utc = _Real.datetime.utcfromtimestamp
 else:
     # utcfromtimestamp() is deprecated from 3.12 on, and warns at each call.
 
-    def _naive_utc(seconds: float) -> datetime.datetime:
+    def naive_utc(seconds: float) -> datetime.datetime:
         return _Real.datetime.fromtimestamp(seconds, _UTC).replace(tzinfo=None)
 
 
@@ -104,7 +104,7 @@ class CurrentDatetime(RealtimeFunction):
         if seconds is None:
             return self.__wrapped__(remove_tzinfo)  # type: ignore[no-any-return]
         if remove_tzinfo:
-            return _naive_utc(seconds)
+            return naive_utc(seconds)
         return _Real.datetime.fromtimestamp(seconds, _UTC)
 
 
@@ -212,7 +212,7 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
         seconds = self._self_reading()
         if seconds is None:
             return self._self_original().utcnow()
-        return _naive_utc(seconds)
+        return naive_utc(seconds)
 
     def _self_original(self) -> type[datetime.datetime]:
         # freezegun replaces the datetime module's class and every module's
@@ -298,8 +298,11 @@ def _request_dict_url(request_dict: dict[str, Any], *args: Any, **kwargs: Any) -
     return str(request_dict["url"])
 
 
-def _signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
-    """A stand-in for a signing method: the endpoint it signs for, set around the call."""
+def signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
+    """A stand-in for a signing method: the endpoint it signs for, set around the call.
+
+    ``url_of`` takes the method's arguments (not ``self``) and gives the URL.
+    """
 
     def signing(
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -332,8 +335,8 @@ def _signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
     return factory
 
 
-signs_request = _signing_for(_request_url)
-signs_request_dict = _signing_for(_request_dict_url)
+signs_request = signing_for(_request_url)
+signs_request_dict = signing_for(_request_dict_url)
 
 _RESENT = "libfaketimefs_botocore_resent"
 

@@ -1,4 +1,4 @@
-"""Where botocore and aiobotocore read the clock, one table per module.
+"""Where botocore, aiobotocore and the other AWS signers read the clock, one table per module.
 
 Also where they sign for an endpoint and decide to send a request again (so
 that an endpoint's own clock, learned from its refusals, is used for it), and
@@ -23,7 +23,7 @@ from typing import Any, Callable, cast
 
 import wrapt
 
-from libfaketimefs_botocore import replacements
+from libfaketimefs_botocore import other_signers, replacements
 
 # botocore <= 1.40.1, aiobotocore < 2.24.2 call ``datetime.datetime.utcnow()``
 # inline: a module of that era does not bind this name.
@@ -220,6 +220,126 @@ AWSCLI = (
     ),
 )
 
+# The AWS signers that are not botocore, one table per package. Each signs
+# SigV4 itself, on top of requests or httpx, with the datetime module it
+# imports; each signing method gets the URL it signs for, so that the clock
+# learned for that endpoint applies.
+REQUESTS_AWS4AUTH = (
+    WrapPoint(
+        "requests_aws4auth.aws4auth",
+        "datetime",
+        "requests-aws4auth's X-Amz-Date: datetime.datetime.now(timezone.utc)",
+        replacements.SigningDatetimeModule,
+    ),
+    WrapPoint(
+        "requests_aws4auth.aws4auth",
+        "AWS4Auth.__call__",
+        "requests-aws4auth's signatures: the endpoint, and a key made before the switch was on",
+        other_signers.aws4auth_call,
+    ),
+    WrapPoint(
+        "requests_aws4auth.aws4signingkey",
+        "datetime",
+        "requests-aws4auth's signing key date: datetime.now(timezone.utc)",
+        replacements.SigningDatetimeClass,
+    ),
+    WrapPoint(
+        "requests_aws4auth.aws4signingkey",
+        "AWS4SigningKey.__init__",
+        "requests-aws4auth's signing key: whether it was made on the real time",
+        other_signers.signing_key_init,
+    ),
+)
+
+AWS_REQUESTS_AUTH = (
+    WrapPoint(
+        "aws_requests_auth.aws_auth",
+        "datetime",
+        "aws-requests-auth's X-Amz-Date: datetime.datetime.utcnow()",
+        replacements.SigningDatetimeModule,
+    ),
+    WrapPoint(
+        "aws_requests_auth.aws_auth",
+        "AWSRequestsAuth.__call__",
+        "aws-requests-auth's signatures: the endpoint they are for",
+        other_signers.signs_prepared_request,
+    ),
+)
+
+REQUESTS_AUTH_AWS_SIGV4 = (
+    WrapPoint(
+        "requests_auth_aws_sigv4",
+        "datetime",
+        "requests-auth-aws-sigv4's X-Amz-Date: datetime.datetime.utcnow()",
+        replacements.SigningDatetimeModule,
+    ),
+    WrapPoint(
+        "requests_auth_aws_sigv4",
+        "AWSSigV4.__call__",
+        "requests-auth-aws-sigv4's signatures: the endpoint they are for",
+        other_signers.signs_prepared_request,
+    ),
+)
+
+HTTPX_AUTH = (
+    WrapPoint(
+        "httpx_auth._aws",
+        "datetime",
+        "httpx-auth's X-Amz-Date: datetime.datetime.now(datetime.timezone.utc)",
+        replacements.SigningDatetimeModule,
+    ),
+    WrapPoint(
+        "httpx_auth._aws",
+        "AWS4Auth.auth_flow",
+        "httpx-auth's signatures, sync and async clients: the endpoint they are for",
+        other_signers.auth_flow,
+    ),
+)
+
+AWS_REQUEST_SIGNER = (
+    WrapPoint(
+        "aws_request_signer",
+        "datetime",
+        "aws-request-signer's signatures, presigned URLs and POST policies: "
+        "datetime.datetime.utcnow()",
+        replacements.SigningDatetimeModule,
+    ),
+    WrapPoint(
+        "aws_request_signer",
+        "AwsRequestSigner.sign_with_headers",
+        "aws-request-signer's signatures: the endpoint they are for",
+        other_signers.signs_method_url,
+    ),
+    WrapPoint(
+        "aws_request_signer",
+        "AwsRequestSigner.presign_url",
+        "aws-request-signer's presigned URLs: the endpoint they are for",
+        other_signers.signs_method_url,
+    ),
+)
+
+# opensearch-py signs with botocore's SigV4Auth, whose reads are botocore's;
+# here only the endpoint it signs for (all four of its signer classes call it).
+OPENSEARCH = (
+    WrapPoint(
+        "opensearchpy.helpers.signer",
+        "AWSV4Signer.sign",
+        "opensearch-py's signatures (botocore's SigV4Auth): the endpoint they are for",
+        other_signers.signs_method_url,
+    ),
+)
+
+# Not a clock read: freezegun's stop() puts back the real datetime class over
+# a stand-in installed during the freeze, which is installed again.
+FREEZEGUN = (
+    WrapPoint(
+        "freezegun.api",
+        "_freeze_time.stop",
+        "freezegun's stop(): the stand-ins installed during the freeze, installed again",
+        other_signers.freezegun_stop,
+    ),
+)
+
 # aiobotocore.credentials and aiobotocore.tokens import botocore's _local_now
 # and _utc_now by name: the functions themselves, whose bodies read the
 # datetime names replaced above, so they need no table of their own.
@@ -242,6 +362,13 @@ TABLES = (
     AIOBOTOCORE_ENDPOINT,
     BOTO3_TRANSFER,
     AWSCLI,
+    REQUESTS_AWS4AUTH,
+    AWS_REQUESTS_AUTH,
+    REQUESTS_AUTH_AWS_SIGV4,
+    HTTPX_AUTH,
+    AWS_REQUEST_SIGNER,
+    OPENSEARCH,
+    FREEZEGUN,
 )
 
 WRAP_POINTS = tuple(point for table in TABLES for point in table)
@@ -264,6 +391,14 @@ def install() -> None:
             # Runs at once for a module already imported, else on its import.
             wrapt.register_post_import_hook(_wrap_module, name)
         _hooks_registered = True
+
+
+def wrap_imported() -> None:
+    """Wrap every point of the modules imported now, where its stand-in is missing."""
+    for name in MODULES:
+        module = sys.modules.get(name)
+        if module is not None:
+            _wrap_module(module)
 
 
 def _wrap_module(module: ModuleType) -> None:

@@ -286,7 +286,7 @@ def _check_audit(path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 def test_check_audit_passes_here_and_fails_on_an_unknown_read(tmp_path: Path) -> None:
     clean = _check_audit(tmp_path)
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert "audit of this Python's botocore: botocore " in clean.stdout
+    assert "audit of this Python's AWS libraries: botocore " in clean.stdout
     assert " 0 unknown, " in clean.stdout
 
     # A package the audit reads, with a read no wrap point reaches.

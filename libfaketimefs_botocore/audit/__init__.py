@@ -1,8 +1,10 @@
 """Does every clock read of the installed AWS libraries reach the real time?
 
 The scanner (:mod:`.scan`) finds each read in the installed source of
-botocore, boto3, s3transfer, aiobotocore and the AWS CLI (v2's vendored
-botocore and s3transfer too). Each read is then one of:
+botocore, boto3, s3transfer, aiobotocore, the AWS CLI (v2's vendored
+botocore and s3transfer too) and the AWS signers that are not botocore
+(requests-aws4auth, aws-requests-auth, requests-auth-aws-sigv4, httpx-auth,
+aws-request-signer). Each read is then one of:
 
 - **reached**: a wrap point covers it, proved from the wrap-point tables and
   what each stand-in says it answers, not from a second list;
@@ -18,6 +20,7 @@ Durations (monotonic clocks) are listed apart.
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import sys
 import time
@@ -42,7 +45,19 @@ THROUGH_USES = "through its uses"
 UNKNOWN = "unknown"
 
 # What the audit reads, when installed, in the order a report lists them.
-PACKAGES = ("botocore", "s3transfer", "boto3", "aiobotocore", "awscli")
+PACKAGES = (
+    "botocore",
+    "s3transfer",
+    "boto3",
+    "aiobotocore",
+    "awscli",
+    # The AWS signers that are not botocore.
+    "requests_aws4auth",
+    "aws_requests_auth",
+    "requests_auth_aws_sigv4",
+    "httpx_auth",
+    "aws_request_signer",
+)
 # The AWS CLI v2 vendors these; its `import botocore` finds them.
 VENDORED_BY_AWSCLI = ("botocore", "s3transfer")
 
@@ -186,7 +201,7 @@ def installed(path: Sequence[str] | None = None) -> list[Audit]:
         Package(name, root) for name, root in roots.items() if not (name == "awscli" and vendored)
     ]
     if standalone:
-        audits.append(audit("this Python's botocore", standalone))
+        audits.append(audit("this Python's AWS libraries", standalone))
     if awscli is not None and vendored:
         # The AWS CLI v2, and recent v1 releases (1.46 here), vendor botocore and s3transfer.
         packages = [Package(name, awscli / name, shown_from=awscli.parent) for name in vendored]
@@ -241,4 +256,14 @@ def _version(package: Package) -> str:
     for line in text.splitlines():
         if line.startswith("__version__"):
             return line.split("=", 1)[1].strip().strip("'\"")
+    return _distribution_version(package)
+
+
+def _distribution_version(package: Package) -> str:
+    """The version its installed distribution's metadata gives (httpx-auth keeps it elsewhere)."""
+    wanted = package.name.lower()
+    for distribution in importlib.metadata.distributions(path=[str(package.root.parent)]):
+        name = distribution.metadata["Name"] or ""
+        if name.lower().replace("-", "_").replace(".", "_") == wanted:
+            return distribution.version
     return "unknown"

@@ -108,6 +108,21 @@ ON_PURPOSE: tuple[OnPurpose, ...] = (
     OnPurpose("awscli.customizations.history.db", "*", "time.time", _LOCAL_RECORD),
     OnPurpose("awscli.telemetry", "*", "time.time", _LOCAL_RECORD),
     OnPurpose("awscli.testutils", "*", "*", _TEST_HELPER),
+    # The AWS signers that are not botocore.
+    OnPurpose(
+        "requests_aws4auth.aws4auth",
+        "AWS4Auth.parse_date.<lambda>",
+        "datetime.date.today",
+        "the century of a two-digit year in an RFC 850 Date header the program set itself: "
+        "its own date, parsed, not a time AWS checks",
+    ),
+    OnPurpose(
+        "httpx_auth._oauth2.tokens",
+        "*",
+        "datetime.datetime.now",
+        "the expiry of an OAuth2 token from the program's own identity provider, not AWS: "
+        "judged by the program's clock, as the provider's tokens are meant to be",
+    ),
 )
 
 

@@ -8,7 +8,14 @@ metadata service for boto3 to parse its answers.
 
 One rule is stricter than AWS: a presigned URL or POST policy may be valid
 for at most seven days (AWS enforces that for SigV4 only), so that one made
-with a clock a year ahead is refused whatever its signature version.
+with a clock a year ahead is refused whatever its signature version; and it
+is refused seven days after it was signed, whatever its expiration, so that
+one signed with a clock a year behind is refused too.
+
+Requests signed for API Gateway (``execute-api``) or OpenSearch (``es``,
+``aoss``), as the signers that are not botocore send, are answered in REST
+JSON, as those services do: ``{"message": ...}``, the error in
+``x-amzn-ErrorType``, 403 ``InvalidSignatureException`` for a skewed time.
 
 Its clock is the real one plus ``state.clock_offset``, to stand for AWS when
 this machine's clock is wrong; every answer's ``Date`` header tells it. A
@@ -95,6 +102,8 @@ class Skewed(Rejected):
             return Rejected(403, "SignatureDoesNotMatch", message)
         if protocol == "json":
             return Rejected(400, "InvalidSignatureException", message)
+        if protocol == "rest-json":
+            return Rejected(403, "InvalidSignatureException", message)
         rejected = Rejected(
             403,
             "RequestTimeTooSkewed",
@@ -184,6 +193,36 @@ class _HmacV1At(HmacV1Auth):  # type: ignore[misc]
 
     def _get_date(self) -> str:
         return self._date
+
+
+class _AsSigned:
+    """A botocore SigV4 signer that signs exactly the headers the request says it signed.
+
+    botocore leaves some out of its own signatures (User-Agent, Expect), which
+    other signers sign; AWS takes the SignedHeaders list as given.
+    """
+
+    def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
+        headers = HTTPHeaders()
+        for name, value in request.headers.items():
+            headers[name.lower()] = value
+        return headers
+
+
+class _SigV4(_AsSigned, SigV4Auth):  # type: ignore[misc]
+    pass
+
+
+class _S3SigV4(_AsSigned, S3SigV4Auth):  # type: ignore[misc]
+    pass
+
+
+class _SigV4Query(_AsSigned, SigV4QueryAuth):  # type: ignore[misc]
+    pass
+
+
+class _S3SigV4Query(_AsSigned, S3SigV4QueryAuth):  # type: ignore[misc]
+    pass
 
 
 class Endpoint:
@@ -278,7 +317,9 @@ class Endpoint:
         now = self.now()
         if signed_at > now + SKEW_LIMIT:
             raise Rejected(403, "AccessDenied", "Request is not valid yet")
-        if now > expires_at:
+        # Signed more than seven days ago: whatever its expiration says, a
+        # signature that old is not valid any more.
+        if now > expires_at or now - signed_at > MAX_PRESIGN + SKEW_LIMIT:
             raise Rejected(403, "AccessDenied", "Request has expired")
         if expires_at - now > MAX_PRESIGN + SKEW_LIMIT:
             raise Rejected(403, "AccessDenied", "X-Amz-Expires must be less than a week")
@@ -320,7 +361,7 @@ class Endpoint:
             access_key, express_token or headers.get("X-Amz-Security-Token")
         )
         request = self._signed_request(method, url, headers, signed, amz_date, body)
-        signer_class = S3SigV4Auth if service in ("s3", "s3express") else SigV4Auth
+        signer_class = _S3SigV4 if service in ("s3", "s3express") else _SigV4
         signer = signer_class(credentials, service, region)
         string_to_sign = signer.string_to_sign(request, signer.canonical_request(request))
         self._compare(signer.signature(string_to_sign, request), signature)
@@ -383,7 +424,7 @@ class Endpoint:
             query["X-Amz-SignedHeaders"],
             amz_date,
         )
-        signer_class = S3SigV4QueryAuth if service in ("s3", "s3express") else SigV4QueryAuth
+        signer_class = _S3SigV4Query if service in ("s3", "s3express") else _SigV4Query
         signer = signer_class(credentials, service, region)
         string_to_sign = signer.string_to_sign(request, signer.canonical_request(request))
         self._compare(signer.signature(string_to_sign, request), query["X-Amz-Signature"])
@@ -482,6 +523,21 @@ class Endpoint:
         return scheme, signed_at
 
 
+# Services that answer in REST JSON, by the name a request is signed for.
+REST_JSON_SERVICES = frozenset({"execute-api", "es", "aoss"})
+
+
+def _signed_for(authorization: str, path: str) -> str:
+    """The service a SigV4 request is signed for: its credential scope's fourth part."""
+    match = re.search(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/", authorization)
+    if match is None:
+        query = dict(parse_qsl(urlsplit(path).query))
+        match = re.fullmatch(
+            r"[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request", query.get("X-Amz-Credential", "")
+        )
+    return match.group(1) if match else ""
+
+
 _STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 _S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 
@@ -537,15 +593,19 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if protocol == "s3":
             self._s3_success(body)
+        elif protocol == "rest-json":
+            self._send(200, b'{"status": "green"}', "application/json")
         elif protocol == "json":
             self._send(200, b'{"TableNames": []}', "application/x-amz-json-1.0")
         else:
             self._sts_success(body)
 
     def _protocol(self, body: bytes) -> str:
-        """query (STS), json (DynamoDB: an X-Amz-Target header) or s3."""
+        """query (STS), json (DynamoDB: an X-Amz-Target header), rest-json or s3."""
         if "X-Amz-Target" in self.headers:
             return "json"
+        if _signed_for(self.headers.get("Authorization", ""), self.path) in REST_JSON_SERVICES:
+            return "rest-json"
         params = dict(parse_qsl(urlsplit(self.path).query))
         if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
             params.update(parse_qsl(body.decode()))
@@ -562,6 +622,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _error(self, rejected: Rejected, protocol: str) -> None:
         rejected = rejected.for_protocol(protocol)
+        if protocol == "rest-json":
+            self.send_response(rejected.status)
+            body = json.dumps({"message": rejected.message}).encode()
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("x-amzn-ErrorType", rejected.code)
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if protocol == "json":
             document = {"__type": f"com.amazon.coral.service#{rejected.code}"}
             document["message"] = rejected.message

@@ -18,6 +18,8 @@ from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = Path(__file__).with_name("client.py")
+# The signers that are not botocore, in a program of their own.
+OTHER_SIGNERS_CLIENT = Path(__file__).with_name("other_signers_client.py")
 DAY = 86400
 
 # Installed by `make tools` (see the Makefile); overridable for other layouts.
@@ -230,9 +232,10 @@ def run_client(
     options: dict[str, Any],
     extra_env: dict[str, str] | None = None,
     timeout: float = 120,
+    program: Path = CLIENT,
 ) -> dict[str, Any]:
     result = run_faked(
-        [sys.executable, str(CLIENT), scenario, json.dumps(options)], setup, extra_env, timeout
+        [sys.executable, str(program), scenario, json.dumps(options)], setup, extra_env, timeout
     )
     if result.returncode != 0:
         raise AssertionError(f"client {scenario} failed ({result.returncode}):\n{result.stderr}")

@@ -1,0 +1,173 @@
+"""Stand-ins for the AWS signers that are not botocore.
+
+requests-aws4auth, aws-requests-auth, requests-auth-aws-sigv4, httpx-auth and
+aws-request-signer sign SigV4 themselves, on top of ``requests`` or ``httpx``,
+with ``datetime.datetime.now()`` or ``utcnow()``: their ``datetime`` names get
+the stand-ins botocore's modules get (:mod:`.replacements`). What is here is
+what they need besides: the URL each signs for, so that a clock learned for
+that endpoint applies to it too, and requests-aws4auth's signing key, which
+keeps the date it was made on.
+
+None of them is imported here: a wrap point applies when its module is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any, Callable
+
+from libfaketimefs_botocore import clock, replacements
+from libfaketimefs_botocore.clock import endpoint_offsets
+from libfaketimefs_botocore.switch import SWITCH
+
+
+def _prepared_request_url(request: Any, *args: Any, **kwargs: Any) -> str:
+    return str(request.url)
+
+
+def _method_url(method: str, url: str, *args: Any, **kwargs: Any) -> str:
+    return str(url)
+
+
+# ``auth(request)`` of a requests ``AuthBase``.
+signs_prepared_request = replacements.signing_for(_prepared_request_url)
+# ``sign(method, url, ...)``: aws-request-signer's and opensearch-py's.
+signs_method_url = replacements.signing_for(_method_url)
+
+
+def _auth_flow(
+    wrapped: Callable[..., Generator[Any, Any, Any]],
+    instance: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Generator[Any, Any, Any]:
+    flow = wrapped(*args, **kwargs)
+    if not (SWITCH.on and endpoint_offsets.offsets):
+        return flow
+    return _steps_signing_for(_prepared_request_url(*args, **kwargs), flow)
+
+
+def _steps_signing_for(url: str, flow: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
+    """``flow``, each of its steps run as signing for ``url``.
+
+    Set and reset within one step: httpx's async client may resume the flow
+    in another context, where a token of this one cannot be reset.
+    """
+    sent: Any = None
+    thrown: BaseException | None = None
+    while True:
+        token = endpoint_offsets.signing_for.set(url)
+        try:
+            item = flow.send(sent) if thrown is None else flow.throw(thrown)
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            endpoint_offsets.signing_for.reset(token)
+        try:
+            sent, thrown = (yield item), None
+        except GeneratorExit:
+            flow.close()
+            raise
+        except BaseException as error:  # noqa: BLE001 - handed to the flow
+            sent, thrown = None, error
+
+
+def auth_flow(original: Any) -> replacements.RealtimeMethod:
+    """httpx-auth's ``AWS4Auth.auth_flow``, the generator httpx drives (sync and async clients)."""
+    return replacements.RealtimeMethod(original, _auth_flow)
+
+
+# requests-aws4auth -----------------------------------------------------------
+#
+# An AWS4SigningKey is for one date, taken from the clock when it is made
+# unless given. Made before real-time signing was on, under a faked clock, it
+# is for a fake date: AWS4Auth would remake it at the first request (its own
+# date now real), StrictAWS4Auth would raise DateMismatchError, and
+# PassiveAWS4Auth would sign with it and be refused. So a key made while the
+# switch was off is remade for the real date, once, before a request that
+# takes its date from the clock. A key made while the switch was on is the
+# program's own, on the real time, and keeps requests-aws4auth's rules.
+
+_MADE_WHILE_ON = "_libfaketimefs_botocore_made_while_on"
+
+
+def _note_the_switch(
+    wrapped: Callable[..., None], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    wrapped(*args, **kwargs)
+    setattr(instance, _MADE_WHILE_ON, SWITCH.on)
+
+
+def signing_key_init(original: Any) -> replacements.RealtimeMethod:
+    """``AWS4SigningKey.__init__``: whether the key was made with the real time."""
+    return replacements.RealtimeMethod(original, _note_the_switch)
+
+
+def _aws4auth_call(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    if not SWITCH.on:
+        return wrapped(*args, **kwargs)
+    request = args[0] if args else kwargs["req"]
+    token = endpoint_offsets.signing_for.set(str(request.url))
+    try:
+        _renew_key_made_while_off(instance, request)
+        return wrapped(*args, **kwargs)
+    finally:
+        endpoint_offsets.signing_for.reset(token)
+
+
+def aws4auth_call(original: Any) -> replacements.RealtimeMethod:
+    """requests-aws4auth's ``AWS4Auth.__call__``, which its Strict and Passive classes inherit."""
+    return replacements.RealtimeMethod(original, _aws4auth_call)
+
+
+def _renew_key_made_while_off(auth: Any, request: Any) -> None:
+    key = getattr(auth, "signing_key", None)
+    if key is None or getattr(key, _MADE_WHILE_ON, False):
+        return
+    if type(auth).get_request_date(request) is not None:
+        return  # the request's own date: requests-aws4auth's rules apply
+    seconds = clock.signing_now()
+    if seconds is None:
+        return
+    today = replacements.naive_utc(seconds).strftime("%Y%m%d")
+    if key.date == today:
+        return
+    if getattr(auth, "refreshable_credentials", None) is not None:
+        # __call__ remakes the key from fresh credentials, for this date.
+        auth.date = today
+    elif getattr(key, "secret_key", None) is not None:
+        auth.regenerate_signing_key(date=today)
+    else:
+        from requests_aws4auth.exceptions import DateMismatchError
+
+        raise DateMismatchError(
+            f"libfaketimefs-botocore: {type(auth).__name__}'s signing key is for {key.date}, "
+            f"made before real-time signing was on, and the real date is {today}; the key "
+            "keeps no secret key (store_secret_key=False) to be remade with. Make the "
+            "AWS4SigningKey while real-time signing is on, or call "
+            "regenerate_signing_key(secret_key=...) first"
+        )
+
+
+# freezegun --------------------------------------------------------------------
+
+
+def _put_back(
+    wrapped: Callable[..., None], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    wrapped(*args, **kwargs)
+    from libfaketimefs_botocore import wrap_points
+
+    wrap_points.wrap_imported()
+
+
+def freezegun_stop(original: Any) -> replacements.RealtimeMethod:
+    """freezegun's ``stop()``, which puts back every module attribute it swapped.
+
+    A stand-in installed during a freeze, for a ``from datetime import
+    datetime`` binding, stood for freezegun's class, and ``stop()`` puts the
+    real class back over it: the wrap points are installed again after it.
+    """
+    return replacements.RealtimeMethod(original, _put_back)

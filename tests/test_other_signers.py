@@ -1,0 +1,175 @@
+"""The AWS signers that are not botocore, end to end through the verifying endpoint.
+
+Each signs SigV4 for a service and region of the caller's choosing (``es``,
+``execute-api``, ``s3``); the endpoint recomputes each signature with
+botocore's signer classes. They do not depend on the botocore installed:
+run once, not in each matrix session.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any
+
+import pytest
+
+from tests.harness.endpoint import Endpoint
+from tests.harness.faketime import (
+    DAY,
+    OTHER_SIGNERS_CLIENT,
+    ClockSetup,
+    Libfaketime,
+    Mount,
+    Unfaked,
+    run_client,
+)
+
+pytestmark = pytest.mark.once
+
+OK = {"ok": True, "code": ""}
+OWN_SIGNERS = [
+    "requests-aws4auth",
+    "requests-aws4auth-strict",
+    "requests-aws4auth-passive",
+    "aws-requests-auth",
+    "requests-auth-aws-sigv4",
+    "httpx-auth",
+    "httpx-auth-async",
+    "aws-request-signer",
+    "aws-request-signer-requests",
+    "aws-request-signer-presign",
+    "aws-request-signer-post",
+]
+# opensearch-py signs with botocore's SigV4Auth: reached through botocore.
+THROUGH_BOTOCORE = [
+    "opensearch-py",
+    "opensearch-py-requests",
+    "opensearch-py-urllib3",
+    "opensearch-py-async",
+]
+SIGNERS = OWN_SIGNERS + THROUGH_BOTOCORE
+
+
+def _run(
+    setup: ClockSetup,
+    endpoint: Endpoint,
+    scenario: str,
+    env: dict[str, str] | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    return run_client(
+        scenario,
+        setup,
+        {"endpoint": endpoint.url, "real_now": time.time(), **options},
+        extra_env=env,
+        program=OTHER_SIGNERS_CLIENT,
+    )
+
+
+def _assert_all_accepted(result: dict[str, Any], endpoint: Endpoint, real: float) -> None:
+    assert result == {name: OK for name in result}
+    verdicts = endpoint.state.verdicts
+    assert len(verdicts) >= len(result)
+    for verdict in verdicts:
+        assert verdict.accepted, verdict
+        assert verdict.signed_at is not None
+        assert abs(verdict.signed_at - real) < 120
+
+
+def _assert_all_refused(result: dict[str, Any], endpoint: Endpoint) -> None:
+    assert not any(outcome["ok"] for outcome in result.values()), result
+    assert endpoint.state.verdicts
+    assert not any(verdict.accepted for verdict in endpoint.state.verdicts)
+
+
+def _today(seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y%m%d")
+
+
+@pytest.mark.parametrize("faketime", ["+400d", "-400d"])
+def test_libfaketime_alone_unpatched_every_signer_is_refused(
+    endpoint: Endpoint, faketime: str
+) -> None:
+    result = _run(Libfaketime(faketime), endpoint, "sign", patch="none", signers=SIGNERS)
+    _assert_all_refused(result["results"], endpoint)
+
+
+@pytest.mark.parametrize("patch", ["import", "call", "context"])
+@pytest.mark.parametrize("faketime", ["+400d", "-400d"])
+def test_libfaketime_alone_every_signer_is_accepted(
+    endpoint: Endpoint, faketime: str, patch: str
+) -> None:
+    result = _run(Libfaketime(faketime), endpoint, "sign", patch=patch, signers=SIGNERS)
+    assert abs(result["fake"] - time.time()) > 300 * DAY
+    _assert_all_accepted(result["results"], endpoint, time.time())
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_libfaketimefs_every_signer(faked: Mount, endpoint: Endpoint, days: int) -> None:
+    faked.jump(days * DAY)
+    refused = _run(faked, endpoint, "sign", patch="none", signers=SIGNERS)
+    _assert_all_refused(refused["results"], endpoint)
+    endpoint.reset()
+    accepted = _run(faked, endpoint, "sign", patch="import", signers=SIGNERS)
+    assert abs(accepted["fake"] - time.time() - days * DAY) < 120
+    _assert_all_accepted(accepted["results"], endpoint, time.time())
+
+
+def test_autopatch_in_a_program_that_never_imports_botocore(endpoint: Endpoint) -> None:
+    # Not requests-auth-aws-sigv4, which imports boto3 when it can, nor
+    # opensearch-py, which imports botocore: the start-up hook must see these
+    # packages themselves. (The library, once it runs, imports botocore's
+    # exceptions for its own.)
+    signers = ["requests-aws4auth", "aws-requests-auth", "httpx-auth", "aws-request-signer"]
+    env = {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
+    result = _run(Libfaketime("+400d"), endpoint, "sign", env, patch="none", signers=signers)
+    assert result["imported_botocore_first"] is False
+    _assert_all_accepted(result["results"], endpoint, time.time())
+
+
+@pytest.mark.parametrize("days", [400, -400])
+@pytest.mark.parametrize("faker", ["freezegun", "time-machine"])
+def test_in_process_fakers_inside_realtime_signing(
+    endpoint: Endpoint, faker: str, days: int
+) -> None:
+    result = _run(Unfaked(), endpoint, "faker-sign", faker=faker, days=days, signers=SIGNERS)
+    assert not any(outcome["ok"] for outcome in result["outside"].values()), result["outside"]
+    assert result["inside"] == {name: OK for name in SIGNERS}
+    # The program's own clock stays fake inside the block.
+    expected_year = (datetime.date.today() + datetime.timedelta(days=days)).year
+    assert result["program_year"] == expected_year
+
+
+# requests-aws4auth's signing key keeps the date it was made on.
+
+
+@pytest.mark.parametrize("made", ["before-install", "switch-off"])
+def test_aws4auth_keys_made_with_the_fake_date_are_remade(endpoint: Endpoint, made: str) -> None:
+    result = _run(Libfaketime("+400d"), endpoint, "aws4auth-keys", made=made, secret=True)
+    fake_day = _today(time.time() + 400 * DAY)
+    assert result["made_for"] == dict.fromkeys(result["results"], fake_day)
+    # Strict does not raise DateMismatchError, Passive does not sign with the fake date.
+    _assert_all_accepted(result["results"], endpoint, time.time())
+
+
+def test_aws4auth_key_without_its_secret_raises_and_signs_nothing(endpoint: Endpoint) -> None:
+    result = _run(Libfaketime("+400d"), endpoint, "aws4auth-keys", made="switch-off", secret=False)
+    for outcome in result["results"].values():
+        assert not outcome["ok"]
+        assert outcome["code"].startswith("DateMismatchError: libfaketimefs-botocore: ")
+        assert "made before real-time signing was on" in outcome["code"]
+        assert "store_secret_key=False" in outcome["code"]
+    assert endpoint.state.verdicts == []
+
+
+@pytest.mark.parametrize("imported", ["before", "during"])
+def test_a_stand_in_installed_during_a_freeze_outlives_its_stop(
+    endpoint: Endpoint, imported: str
+) -> None:
+    # Under libfaketime, so that after the freeze the process clock is fake too.
+    result = _run(Libfaketime("+400d"), endpoint, "freezegun-stop", imported=imported)
+    today = _today(time.time())
+    assert result["during"] == today
+    assert result["after"] == today
+    assert result["sign"] == OK
