@@ -14,4 +14,4 @@ from libfaketimefs_botocore.signing import patch_botocore, realtime_signing
 
 __all__ = ["RealtimeError", "__version__", "patch_botocore", "realtime_signing"]
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"

@@ -306,7 +306,7 @@ def render(report: Report) -> str:
         lines.append(f"AWS CLI:           {report.awscli_version}")
     lines.append(
         f"autopatch:         {'on' if report.autopatch else 'off'} "
-        "(LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1 patches botocore in unmodified programs)"
+        "(LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1 patches the AWS signers in unmodified programs)"
     )
     lines.append(f"switch:            {'on' if report.switch_on else 'off'} in this process")
     if report.endpoint_url is not None and report.endpoint_clock is not None:
@@ -315,7 +315,7 @@ def render(report: Report) -> str:
         difference = report.endpoint_minus_real
         if difference is not None:
             lines.append(f"endpoint vs real:  {_endpoint_verdict(report, difference)}")
-    lines.append("botocore clock reads in this process:")
+    lines.append("clock reads of botocore and the other AWS signers, in this process:")
     for point in report.wrap_points:
         lines.append(f"  {point['status']:<20} {point['module']}.{point['name']}: {point['reads']}")
     if report.audits is not None:

@@ -9,11 +9,16 @@ run once, not in each matrix session.
 from __future__ import annotations
 
 import datetime
+import json
+import subprocess
+import sys
 import time
 from typing import Any
 
+import _libfaketimefs_botocore_autopatch
 import pytest
 
+from libfaketimefs_botocore import wrap_points
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import (
     DAY,
@@ -116,6 +121,25 @@ def test_libfaketimefs_every_signer(faked: Mount, endpoint: Endpoint, days: int)
     _assert_all_accepted(accepted["results"], endpoint, time.time())
 
 
+def test_an_endpoint_clock_learned_by_botocore_is_used_by_every_signer(endpoint: Endpoint) -> None:
+    # The endpoint's clock an hour ahead of the real one, as AWS's would be
+    # to a machine whose clock is an hour behind.
+    endpoint.state.clock_offset = 3600.0
+    # Not aws-request-signer's POST policy: sign_s3_post_policy is not told its URL.
+    signers = [name for name in SIGNERS if name != "aws-request-signer-post"]
+    result = _run(
+        Libfaketime("+400d"), endpoint, "sign", patch="import", signers=signers, learn_first=True
+    )
+    assert result["results"] == {name: OK for name in signers}
+    refused, *accepted = endpoint.state.verdicts
+    assert not refused.accepted
+    assert len(accepted) >= 1 + len(signers)
+    for verdict in accepted:
+        assert verdict.accepted
+        assert verdict.signed_at is not None
+        assert abs(verdict.signed_at - (time.time() + 3600)) < 120
+
+
 def test_autopatch_in_a_program_that_never_imports_botocore(endpoint: Endpoint) -> None:
     # Not requests-auth-aws-sigv4, which imports boto3 when it can, nor
     # opensearch-py, which imports botocore: the start-up hook must see these
@@ -173,3 +197,54 @@ def test_a_stand_in_installed_during_a_freeze_outlives_its_stop(
     assert result["during"] == today
     assert result["after"] == today
     assert result["sign"] == OK
+
+
+# The tables themselves.
+
+SIGNER_MODULES = [
+    "requests_aws4auth",
+    "aws_requests_auth.aws_auth",
+    "requests_auth_aws_sigv4",
+    "httpx_auth",
+    "aws_request_signer",
+    "opensearchpy.helpers.signer",
+    "freezegun.api",
+]
+
+
+def test_every_point_of_the_other_signers_is_wrapped_in_their_releases() -> None:
+    code = (
+        "import importlib, json\n"
+        f"for name in {SIGNER_MODULES!r}: importlib.import_module(name)\n"
+        "from libfaketimefs_botocore import wrap_points\n"
+        "wrap_points.install()\n"
+        "print(json.dumps({f'{s.point.module}.{s.point.name}': s.status"
+        " for s in wrap_points.statuses()}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    statuses = json.loads(result.stdout)
+    tables = [
+        wrap_points.REQUESTS_AWS4AUTH,
+        wrap_points.AWS_REQUESTS_AUTH,
+        wrap_points.REQUESTS_AUTH_AWS_SIGV4,
+        wrap_points.HTTPX_AUTH,
+        wrap_points.AWS_REQUEST_SIGNER,
+        wrap_points.OPENSEARCH,
+        wrap_points.FREEZEGUN,
+    ]
+    points = [f"{point.module}.{point.name}" for table in tables for point in table]
+    assert {point: statuses[point] for point in points} == dict.fromkeys(points, "wrapped")
+
+
+# Packages whose import imports botocore (or, for opensearch-py, whose only
+# point matters once botocore has learned a clock), and freezegun, which signs
+# nothing: the start-up hook need not watch them.
+IMPORT_BOTOCORE = {"boto3", "aiobotocore", "awscli", "opensearchpy", "freezegun"}
+
+
+def test_the_start_up_hook_watches_every_signer_that_does_not_import_botocore() -> None:
+    watched = set(_libfaketimefs_botocore_autopatch.SIGNERS)
+    top_level = {module.split(".")[0] for module in wrap_points.MODULES}
+    assert watched == top_level - IMPORT_BOTOCORE

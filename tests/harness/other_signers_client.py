@@ -285,6 +285,18 @@ def faked_in_process(name: str, days: int) -> Iterator[None]:
         raise ValueError(name)
 
 
+def _botocore_call() -> None:
+    import boto3
+
+    boto3.client(
+        "sts",
+        endpoint_url=ENDPOINT,
+        region_name=REGION,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    ).get_caller_identity()
+
+
 def _first_import_of_botocore() -> list[str]:
     """Who imported botocore first: ["program"], ["libfaketimefs_botocore"], or nothing yet."""
     first: list[str] = []
@@ -306,6 +318,9 @@ def scenario_sign() -> dict[str, Any]:
     """Each signer in OPTIONS["signers"], with the library on as OPTIONS["patch"] says."""
     first = _first_import_of_botocore()
     with patched(OPTIONS["patch"]):
+        if OPTIONS.get("learn_first"):
+            # botocore learns the endpoint's clock from its refusal; the others use it.
+            _botocore_call()
         results = {name: attempt(SIGNERS[name]) for name in OPTIONS["signers"]}
     return {
         "results": results,
