@@ -19,6 +19,7 @@ import _libfaketimefs_botocore_autopatch
 import pytest
 
 from libfaketimefs_botocore import wrap_points
+from libfaketimefs_botocore.audit import installed as audit_installed
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import (
     DAY,
@@ -248,3 +249,39 @@ def test_the_start_up_hook_watches_every_signer_that_does_not_import_botocore() 
     watched = set(_libfaketimefs_botocore_autopatch.SIGNERS)
     top_level = {module.split(".")[0] for module in wrap_points.MODULES}
     assert watched == top_level - IMPORT_BOTOCORE
+
+
+# The audit reads them too.
+
+OTHER_SIGNER_PACKAGES = {
+    "requests_aws4auth",
+    "aws_requests_auth",
+    "requests_auth_aws_sigv4",
+    "httpx_auth",
+    "aws_request_signer",
+}
+
+
+def test_the_audit_reads_the_other_signers_and_knows_every_read() -> None:
+    (audit,) = [a for a in audit_installed() if a.title == "this Python's AWS libraries"]
+    assert set(audit.versions) >= OTHER_SIGNER_PACKAGES
+    assert "unknown" not in {audit.versions[name] for name in OTHER_SIGNER_PACKAGES}
+    reached = {f.read.module for f in audit.by_status("reached")}
+    assert {
+        "requests_aws4auth.aws4auth",
+        "requests_aws4auth.aws4signingkey",
+        "aws_requests_auth.aws_auth",
+        "requests_auth_aws_sigv4",
+        "httpx_auth._aws",
+        "aws_request_signer",
+    } <= reached
+    assert audit.unknown == []
+
+
+def test_a_signer_whose_table_is_gone_has_unknown_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = tuple(p for p in wrap_points.WRAP_POINTS if not p.module.startswith("httpx_auth."))
+    monkeypatch.setattr(wrap_points, "WRAP_POINTS", kept)
+    unknown = [f for a in audit_installed() for f in a.unknown]
+    assert [(f.read.module, f.read.function) for f in unknown] == [
+        ("httpx_auth._aws", "AWS4Auth.auth_flow")
+    ]
