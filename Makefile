@@ -23,12 +23,13 @@ AWSCLI_V2_SOURCE_TREE := $(TOOLS)/awscli-$(AWSCLI_V2)
 AWSCLI_V2_SOURCE := $(TOOLS)/awscli-v2-source/bin/aws
 AWSCLI_V2_SOURCE_PACKAGE := $(TOOLS)/awscli-v2-source/.libfaketimefs-botocore
 AWSCLI_V2_EXE := $(TOOLS)/awscli-v2-exe/bin/aws
-DEBIAN_PACKAGES := libfaketime libfuse2 fuse3
+# faketime: the command the README's shell examples run (tests/test_examples.py).
+DEBIAN_PACKAGES := libfaketime faketime libfuse2 fuse3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The matrix's interpreters: pyenv's, put on PATH for nox.
 PYENV_PATH := $(subst $(eval) ,:,$(wildcard $(HOME)/.pyenv/versions/3.*/bin))
 
-.PHONY: demo test test-matrix botocore-suite lint bench tools awscli-v2 debs venv clean
+.PHONY: demo test test-matrix botocore-suite lint docs bench tools awscli-v2 debs venv clean
 
 demo: tools venv
 	PYTHONPATH=. $(PY) demo/demo.py
@@ -47,6 +48,12 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict
+
+# The manual: warnings are errors, and with them every internal link and
+# anchor that does not resolve (MyST) and every API reference (nitpicky).
+# It runs `check` under libfaketime for the output it shows.
+docs: debs venv
+	$(VENV)/bin/python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 bench: tools venv
 	PYTHONPATH=. $(PY) benchmarks/bench.py
@@ -125,4 +132,4 @@ $(VENV)/.installed: pyproject.toml startup/*
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .nox .mypy_cache .ruff_cache .pytest_cache dist build
+	rm -rf $(VENV) $(TOOLS) .nox .mypy_cache .ruff_cache .pytest_cache dist build docs/_build
