@@ -53,7 +53,7 @@ lint: venv
 # anchor that does not resolve (MyST) and every API reference (nitpicky).
 # It runs `check` under libfaketime for the output it shows.
 docs: debs venv
-	$(VENV)/bin/python -m sphinx -W --keep-going -b html docs docs/_build/html
+	$(VENV)/bin/python -m sphinx -E -a -W --keep-going -b html docs docs/_build/html
 
 bench: tools venv
 	PYTHONPATH=. $(PY) benchmarks/bench.py
