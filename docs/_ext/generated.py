@@ -16,94 +16,84 @@ from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
-from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from libfaketimefs_botocore import wrap_points
 from libfaketimefs_botocore.audit import on_purpose
 
+# A cell is text in which `backquoted` parts are code.
+Cell = str
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*")
+
+def _cell(text: Cell) -> nodes.entry:
+    paragraph = nodes.paragraph()
+    for i, part in enumerate(text.split("`")):
+        if part:
+            paragraph += nodes.literal(text=part) if i % 2 else nodes.Text(part)
+    return nodes.entry("", paragraph)
 
 
-def _list_table(title: str, header: list[str], rows: list[list[str]], widths: str) -> list[str]:
-    lines = [f".. list-table:: {title}", "   :header-rows: 1", f"   :widths: {widths}", ""]
-    for row in [header, *rows]:
-        first, *rest = row
-        lines.append(f"   * - {first}")
-        lines.extend(f"     - {cell}" for cell in rest)
-    return lines
+def _table(
+    title: str, header: list[Cell], rows: list[list[Cell]], widths: list[int]
+) -> nodes.table:
+    table = nodes.table()
+    table += nodes.title(text=title)
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group.extend(nodes.colspec(colwidth=width) for width in widths)
+    head = nodes.thead()
+    head += nodes.row("", *(_cell(text) for text in header))
+    body = nodes.tbody()
+    body.extend(nodes.row("", *(_cell(text) for text in row)) for row in rows)
+    group += head
+    group += body
+    return table
 
 
 def _stand_in(point: wrap_points.WrapPoint) -> str:
     replacement: Any = point.replacement
-    return f"``{replacement.__module__.rsplit('.', 1)[-1]}.{replacement.__qualname__}``"
-
-
-class _Generated(Directive):
-    def lines(self) -> list[str]:
-        raise NotImplementedError
-
-    def run(self) -> list[nodes.Node]:
-        container = nodes.container()
-        self.state.nested_parse(StringList(self.lines(), source="generated"), 0, container)
-        return list(container.children)
+    return f"`{replacement.__module__.rsplit('.', 1)[-1]}.{replacement.__qualname__}`"
 
 
 def _table_names() -> dict[int, str]:
-    return {
-        id(value): name for name, value in vars(wrap_points).items() if value in wrap_points.TABLES
-    }
+    tables = {id(table) for table in wrap_points.TABLES}
+    return {id(value): name for name, value in vars(wrap_points).items() if id(value) in tables}
 
 
-class WrapPoints(_Generated):
-    def lines(self) -> list[str]:
+class WrapPoints(Directive):
+    def run(self) -> list[nodes.Node]:
         names = _table_names()
         rows = []
         for table in wrap_points.TABLES:
             for point in table:
                 era = (
-                    f" (unless the module binds ``{point.unless_binds}``)"
+                    f" (unless the module binds `{point.unless_binds}`)"
                     if point.unless_binds
                     else ""
                 )
                 rows.append(
                     [
-                        f"``{names[id(table)]}``",
-                        f"``{point.module}``",
-                        f"``{point.name}``{era}",
-                        _cell(point.reads),
+                        f"`{names[id(table)]}`",
+                        f"`{point.module}`",
+                        f"`{point.name}`{era}",
+                        point.reads.replace("`", "'"),
                         _stand_in(point),
                     ]
                 )
+        title = f"{len(wrap_points.WRAP_POINTS)} wrap points in {len(wrap_points.TABLES)} tables"
         header = ["table", "module", "binding wrapped", "what it reads or decides", "stand-in"]
-        return _list_table(
-            f"{len(wrap_points.WRAP_POINTS)} wrap points in {len(wrap_points.TABLES)} tables",
-            header,
-            rows,
-            "12 20 20 36 12",
-        )
+        return [_table(title, header, rows, [12, 20, 20, 36, 12])]
 
 
-class OnPurpose(_Generated):
-    def lines(self) -> list[str]:
+class OnPurpose(Directive):
+    def run(self) -> list[nodes.Node]:
         rows = [
-            [
-                f"``{entry.module}``",
-                f"``{entry.function}``",
-                f"``{entry.call}``",
-                _cell(entry.reason),
-            ]
+            [f"`{entry.module}`", f"`{entry.function}`", f"`{entry.call}`", entry.reason]
             for entry in on_purpose.ON_PURPOSE
         ]
-        return _list_table(
-            f"{len(rows)} reads left on the process clock",
-            ["module", "function", "call", "why"],
-            rows,
-            "20 20 15 45",
-        )
+        title = f"{len(rows)} reads left on the process clock"
+        return [_table(title, ["module", "function", "call", "why"], rows, [20, 20, 15, 45])]
 
 
 def _libfaketime() -> str:
@@ -141,13 +131,8 @@ class CheckOutput(Directive):
             _remove_libfaketime_leftovers()
         if result.returncode != 0:
             raise ExtensionError(f"check failed ({result.returncode}): {result.stderr}")
-        shown = " ".join(
-            [
-                "$ LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1 faketime -f '+400d'",
-                "libfaketimefs-botocore check",
-            ]
-            + self.arguments
-        )
+        command_line = "$ LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1 faketime -f '+400d'"
+        shown = " ".join([command_line, "libfaketimefs-botocore check", *self.arguments])
         output = result.stdout.rstrip("\n").split("\n")
         start = self.options.get("from")
         if start is not None:
