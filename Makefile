@@ -5,13 +5,29 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 PYTHON2 ?= $(HOME)/.pyenv/versions/2.7.18/bin/python2.7
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .tools
+# uv makes every virtual environment and install: it is installed first, by pip.
+UV_VERSION := 0.13.9
+UV := $(TOOLS)/uv/bin/uv
+# Compiled at install, as pip does: the tests' faked processes write no .pyc
+# (PYTHONDONTWRITEBYTECODE), and would compile botocore at every start.
+export UV_COMPILE_BYTECODE := 1
+# What is costly to build and the same for every clone (the AWS CLIs, built
+# once per version and Python) lies in the machine's cache, each entry made
+# under a temporary name and renamed (tests/harness/cache-entry); the clone's
+# .tools takes it from there, with this package put in afresh.
+CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/libfaketimefs-botocore
+CACHE_ENTRY := tests/harness/cache-entry
 LIBFAKETIMEFS := $(TOOLS)/libfaketimefs/bin/libfaketimefs
-# The real AWS CLI with this package beside it, for the unmodified-program tests.
-AWSCLI := $(TOOLS)/awscli/bin/aws
 PACKAGE_FILES := pyproject.toml $(shell find libfaketimefs_botocore startup -name '*.py' -o -name '*.pth')
+# The real AWS CLI v1 (pip's), in a venv of the clone's whose Python also finds
+# the cached install: this package in the venv, the AWS CLI beside it.
+AWSCLI_V1 := 1.46.3
+AWSCLI_V1_CACHE := $(CACHE)/awscli-$(AWSCLI_V1)-python$(PYTHON_VERSION)
+AWSCLI := $(TOOLS)/awscli/bin/aws
 # The AWS CLI v2 from its source: installed from source with this package beside
 # it, and built into the frozen binary that the official installer ships,
 # installed as that installer does. The source is ../shared's copy when there is
@@ -20,29 +36,44 @@ AWSCLI_V2 := 2.36.7
 AWSCLI_V2_TARBALL ?= $(wildcard ../shared/awscli-$(AWSCLI_V2)-source.tar.xz)
 AWSCLI_V2_URL := https://awscli.amazonaws.com/awscli-$(AWSCLI_V2).tar.gz
 AWSCLI_V2_SOURCE_TREE := $(TOOLS)/awscli-$(AWSCLI_V2)
+AWSCLI_V2_SOURCE_CACHE := $(CACHE)/awscli-$(AWSCLI_V2)-source-python$(PYTHON_VERSION)
 AWSCLI_V2_SOURCE := $(TOOLS)/awscli-v2-source/bin/aws
 AWSCLI_V2_SOURCE_PACKAGE := $(TOOLS)/awscli-v2-source/.libfaketimefs-botocore
+# The frozen build (PyInstaller's folder and the installer beside it) is cached;
+# the clone's copy is installed from it by that installer.
+AWSCLI_V2_FROZEN_CACHE := $(CACHE)/awscli-$(AWSCLI_V2)-frozen-python$(PYTHON_VERSION)
 AWSCLI_V2_EXE := $(TOOLS)/awscli-v2-exe/bin/aws
 # faketime: the command the README's shell examples run (tests/test_examples.py).
 DEBIAN_PACKAGES := libfaketime faketime libfuse2 fuse3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The matrix's interpreters: pyenv's, put on PATH for nox.
 PYENV_PATH := $(subst $(eval) ,:,$(wildcard $(HOME)/.pyenv/versions/3.*/bin))
+# Test workers: most tests wait on a faked subprocess, a mount or a server, so
+# more workers than cores pays.
+WORKERS ?= 4
+PYTEST_OPTIONS ?= -n $(WORKERS) --durations=20
 
-.PHONY: demo test test-matrix botocore-suite lint docs bench tools awscli-v2 debs venv clean
+.PHONY: demo test test-matrix botocore-suite botocore-suite-full lint docs bench tools awscli-v2 debs venv clean clean-cache
 
 demo: tools venv
 	PYTHONPATH=. $(PY) demo/demo.py
 
 test: tools venv
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_OPTIONS)
 
-test-matrix: tools venv
+test-matrix: venv $(LIBFAKETIMEFS)
 	PATH="$(PYENV_PATH):$$PATH" $(VENV)/bin/nox
 
-# botocore's own tests with this package in place: see tests/botocore_suite/run.py.
+# botocore's own tests with this package in place (tests/botocore_suite/run.py):
+# tests/unit of the oldest and the newest botocore, and the newest's
+# tests/functional where it signs, judges credentials and builds endpoints.
+# botocore-suite-full runs all of tests/functional (59,000 tests).
 botocore-suite: venv
 	PATH="$(PYENV_PATH):$$PATH" $(VENV)/bin/nox -s botocore-suite-oldest botocore-suite-newest
+
+botocore-suite-full: venv
+	PATH="$(PYENV_PATH):$$PATH" $(VENV)/bin/nox -s botocore-suite-oldest botocore-suite-newest \
+	  -- full
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -58,7 +89,9 @@ docs: debs venv
 bench: tools venv
 	PYTHONPATH=. $(PY) benchmarks/bench.py
 
-tools: debs $(LIBFAKETIMEFS) $(AWSCLI) $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)
+# The three AWS CLIs build side by side: mostly downloads and one PyInstaller run.
+tools: debs $(LIBFAKETIMEFS)
+	@$(MAKE) --no-print-directory -j3 $(AWSCLI) $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)
 
 awscli-v2: $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)
 
@@ -73,15 +106,41 @@ debs:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+	  --target $(TOOLS)/uv "uv==$(UV_VERSION)"
+
 $(LIBFAKETIMEFS):
 	@test -x $(PYTHON2) || { echo "Python 2.7 not found at $(PYTHON2) (set PYTHON2=...)"; exit 1; }
 	PYENV_VERSION=2.7.18 $(PYTHON2) -m pip install --quiet --disable-pip-version-check \
 	  --no-warn-script-location --target $(TOOLS)/libfaketimefs libfaketimefs==0.0.4
 
-$(AWSCLI): $(PACKAGE_FILES)
-	$(PYTHON) -m venv $(TOOLS)/awscli
-	$(TOOLS)/awscli/bin/pip install --quiet --disable-pip-version-check awscli .
-	touch $@
+# $(call overlay_venv,VENV,CACHED): a venv of the clone's whose Python also finds
+# the cached venv's packages (a .pth adds them as a site folder, after its own),
+# with this package and what it needs in the venv, as `pip install` puts them:
+# at the versions the cached venv has, where it has them.
+define overlay_venv
+rm -rf $(1)
+$(UV) venv --quiet --seed --python $(PYTHON) $(1)
+echo "import site; site.addsitedir('$(2)/lib/python$(PYTHON_VERSION)/site-packages')" \
+  > $(1)/lib/python$(PYTHON_VERSION)/site-packages/00-cached-install.pth
+$(UV) pip freeze --python $(2)/bin/python | grep -v ' @ ' > $(1)/cached-versions.txt
+$(UV) pip install --quiet --python $(1)/bin/python --constraint $(1)/cached-versions.txt .
+endef
+
+# $(call cached_script,CACHED,VENV,SCRIPT): the cached install's script, run by the venv's Python.
+define cached_script
+sed '1s|^#!.*|#!$(abspath $(2))/bin/python3|' $(1)/bin/$(notdir $(3)) > $(3)
+chmod +x $(3)
+endef
+
+$(AWSCLI_V1_CACHE): | $(UV)
+	$(CACHE_ENTRY) $@ '$(UV) venv --quiet --allow-existing --python $(PYTHON) "$$BUILD" && \
+	  $(UV) pip install --quiet --python "$$BUILD/bin/python" awscli==$(AWSCLI_V1)'
+
+$(AWSCLI): $(AWSCLI_V1_CACHE) $(PACKAGE_FILES) | $(UV)
+	$(call overlay_venv,$(TOOLS)/awscli,$(AWSCLI_V1_CACHE))
+	$(call cached_script,$(AWSCLI_V1_CACHE),$(TOOLS)/awscli,$@)
 
 $(AWSCLI_V2_SOURCE_TREE)/configure:
 	mkdir -p $(TOOLS)
@@ -96,40 +155,45 @@ $(AWSCLI_V2_SOURCE_TREE)/configure:
 	@test -f $@ || { echo "$@ is not in the AWS CLI v2 source (set AWSCLI_V2_TARBALL=...)"; exit 1; }
 	touch $@
 
-# A source install, as Homebrew and Linux distributions make it; this package
-# is reinstalled on its own when it changes.
-$(AWSCLI_V2_SOURCE): $(AWSCLI_V2_SOURCE_TREE)/configure
-	rm -rf $(TOOLS)/awscli-v2-source
-	$(PYTHON) -m venv $(TOOLS)/awscli-v2-source
-	$(TOOLS)/awscli-v2-source/bin/pip install --quiet --disable-pip-version-check \
-	  ./$(AWSCLI_V2_SOURCE_TREE)
+# A source install, as Homebrew and Linux distributions make it.
+$(AWSCLI_V2_SOURCE_CACHE): | $(UV) $(AWSCLI_V2_SOURCE_TREE)/configure
+	$(CACHE_ENTRY) $@ 'source=$$(mktemp -d) && cp -a $(AWSCLI_V2_SOURCE_TREE) "$$source/awscli" && \
+	  $(UV) venv --quiet --allow-existing --python $(PYTHON) "$$BUILD" && \
+	  $(UV) pip install --quiet --python "$$BUILD/bin/python" "$$source/awscli" && \
+	  rm -rf "$$source"'
+
+$(AWSCLI_V2_SOURCE_PACKAGE): $(AWSCLI_V2_SOURCE_CACHE) $(PACKAGE_FILES) | $(UV)
+	$(call overlay_venv,$(TOOLS)/awscli-v2-source,$(AWSCLI_V2_SOURCE_CACHE))
+	$(call cached_script,$(AWSCLI_V2_SOURCE_CACHE),$(TOOLS)/awscli-v2-source,$(AWSCLI_V2_SOURCE))
 	touch $@
 
-$(AWSCLI_V2_SOURCE_PACKAGE): $(AWSCLI_V2_SOURCE) $(PACKAGE_FILES)
-	$(TOOLS)/awscli-v2-source/bin/pip install --quiet --disable-pip-version-check .
-	$(TOOLS)/awscli-v2-source/bin/pip install --quiet --disable-pip-version-check \
-	  --force-reinstall --no-deps .
-	touch $@
-
-# The frozen binary (PyInstaller, with the Python that builds it), installed by
-# the installer the build makes: bin/aws -> v2/current/bin/aws -> dist/aws.
-$(AWSCLI_V2_EXE): $(AWSCLI_V2_SOURCE_TREE)/configure
-	rm -rf $(TOOLS)/awscli-v2-exe $(AWSCLI_V2_SOURCE_TREE)/build
-	cd $(AWSCLI_V2_SOURCE_TREE) && \
+# The frozen binary (PyInstaller, with the Python that builds it), built in a
+# copy of the source; the cache keeps what the build makes for the installer.
+$(AWSCLI_V2_FROZEN_CACHE): | $(AWSCLI_V2_SOURCE_TREE)/configure
+	$(CACHE_ENTRY) $@ 'cp -a $(AWSCLI_V2_SOURCE_TREE) "$$BUILD/source" && cd "$$BUILD/source" && \
 	  ./configure --quiet PYTHON="$$(command -v $(PYTHON))" \
 	    --with-install-type=portable-exe --with-download-deps && \
-	  env -u MAKEFLAGS -u MAKELEVEL $(MAKE) --no-print-directory
-	$(AWSCLI_V2_SOURCE_TREE)/build/exe/aws/install \
-	  -i $(abspath $(TOOLS)/awscli-v2-exe) -b $(abspath $(TOOLS)/awscli-v2-exe/bin)
+	  env -u MAKEFLAGS -u MAKELEVEL $(MAKE) --no-print-directory && \
+	  mv build/exe/aws "$$BUILD/aws" && cd "$$BUILD" && rm -rf source'
+
+# Installed by the installer the build makes: bin/aws -> v2/current/bin/aws -> dist/aws.
+$(AWSCLI_V2_EXE): $(AWSCLI_V2_FROZEN_CACHE)
+	rm -rf $(TOOLS)/awscli-v2-exe
+	$(AWSCLI_V2_FROZEN_CACHE)/aws/install \
+	  -i $(abspath $(TOOLS)/awscli-v2-exe) -b $(abspath $(TOOLS)/awscli-v2-exe/bin) >/dev/null
 	touch $@
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml startup/*
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e . --group dev
+$(VENV)/.installed: pyproject.toml startup/* | $(UV)
+	rm -rf $(VENV)
+	$(UV) venv --quiet --seed --python $(PYTHON) $(VENV)
+	$(UV) pip install --quiet --python $(PY) -e . --group dev
 	touch $@
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .nox .mypy_cache .ruff_cache .pytest_cache dist build docs/_build
+
+# The AWS CLIs built for every clone of this machine.
+clean-cache:
+	rm -rf $(CACHE)

@@ -326,8 +326,16 @@ def test_check_audit_passes_here_and_fails_on_an_unknown_read(tmp_path: Path) ->
     assert unknown["file"].endswith("awscli/customizations/sign.py")
 
 
+# Where a venv's Python finds packages beyond its standard library: the AWS CLI
+# may lie in a folder that a .pth adds (the Makefile's cached install).
+_PACKAGE_PATH = (
+    "import sys; print('\\n'.join(p for p in sys.path if p and not p.startswith(sys.base_prefix)))"
+)
+
+
 def _site_packages(venv: Path) -> list[str]:
-    return [str(p) for p in venv.glob("lib/python3*/site-packages")]
+    found = aws_clis.run_checked([str(venv / "bin" / "python3"), "-I", "-c", _PACKAGE_PATH])
+    return found.splitlines()
 
 
 @pytest.mark.aws_cli

@@ -9,11 +9,13 @@
   prints.
 
 All are made by the Makefile (``make awscli-v2``), which the fixtures call:
-built once, then cached under ``.tools``.
+built once per machine (the Makefile's cache), then
+taken into ``.tools``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -42,13 +44,17 @@ def make(target: Path, program: Path | None = None) -> Path:
 
     Returns ``program`` (by default the target itself).
     """
-    result = subprocess.run(
-        ["make", "--no-print-directory", str(target.relative_to(ROOT))],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # One make at a time in this clone: test workers ask for the same targets.
+    TOOLS.mkdir(exist_ok=True)
+    with open(TOOLS / ".make.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = subprocess.run(
+            ["make", "--no-print-directory", str(target.relative_to(ROOT))],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if result.returncode != 0 or not target.exists():
         raise AssertionError(
             f"cannot build {target} on this machine (make exited {result.returncode}):\n"
