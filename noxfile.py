@@ -45,14 +45,15 @@ def matrix(session: nox.Session) -> None:
 def _tests(session: nox.Session, pins: list[str]) -> None:
     session.install(".", *TEST_REQUIREMENTS, *pins)
     session.run("python", "-c", VERSIONS)
-    # The AWS CLIs run their own botocore, whatever the session pins, and the
-    # tests marked `once` test nothing the pins change: `make test` runs them.
-    session.run("python", "-m", "pytest", "-m", "not aws_cli and not once", *session.posargs)
+    # Only what the pins change (the tests marked `pins`): `make test` runs the
+    # rest, and the AWS CLIs run their own botocore, whatever the session pins.
+    session.run("python", "-m", "pytest", "-m", "pins and not aws_cli", "-n", "4", *session.posargs)
 
 
 # botocore's own tests, from its sdist, with this package in place
 # (tests/botocore_suite/run.py): the oldest supported botocore's tests/unit,
-# and the newest's tests/unit and tests/functional.
+# and the newest's tests/unit and tests/functional where it signs (all of it
+# with `-- full`: make botocore-suite-full).
 SUITE_REQUIREMENTS = ["pip", "pytest", "pytest-xdist", "jsonschema"]
 
 
@@ -66,7 +67,8 @@ def botocore_suite_oldest(session: nox.Session) -> None:
 def botocore_suite_newest(session: nox.Session) -> None:
     session.install(".", *SUITE_REQUIREMENTS, "botocore")
     session.run("python", "tests/botocore_suite/run.py", "unit")
-    session.run("python", "tests/botocore_suite/run.py", "functional")
+    full = ["--full"] if "full" in session.posargs else []
+    session.run("python", "tests/botocore_suite/run.py", "functional", *full)
 
 
 for _name, _python, _pins in MATRIX:

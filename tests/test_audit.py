@@ -34,6 +34,9 @@ from libfaketimefs_botocore.audit.scan import AT_IMPORT, DURATION, REFERENCE, Pa
 from tests.harness import aws_clis
 from tests.harness.faketime import clean_environment
 
+# What a matrix session's pins change: run there too (see noxfile.py).
+pytestmark = pytest.mark.pins
+
 
 def _unknown(audits: list[Audit]) -> str:
     return "\n".join(

@@ -13,8 +13,6 @@ import pytest
 
 from tests.harness.faketime import ROOT, clean_environment
 
-# Nothing here depends on the botocore installed: run once, not in each matrix session.
-pytestmark = pytest.mark.once
 
 DEMO = [sys.executable, str(ROOT / "demo" / "demo.py")]
 # The demo with SIGINT at its default, as a terminal gives it: a suite run as a

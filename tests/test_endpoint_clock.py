@@ -11,6 +11,9 @@ from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import DAY, ClockSetup, Mount, Unfaked, run_client
 from tests.harness.schemes import SIGNERS, signer_environment
 
+# What a matrix session's pins change: run there too (see noxfile.py).
+pytestmark = pytest.mark.pins
+
 HAS_AIOBOTOCORE = importlib.util.find_spec("aiobotocore") is not None
 
 HOUR = 3600

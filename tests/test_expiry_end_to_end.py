@@ -12,6 +12,9 @@ import pytest
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import DAY, Mount, run_client
 
+# What a matrix session's pins change: run there too (see noxfile.py).
+pytestmark = pytest.mark.pins
+
 HAS_AIOBOTOCORE = importlib.util.find_spec("aiobotocore") is not None
 OK = {"ok": True, "code": ""}
 

@@ -20,6 +20,9 @@ from tests.harness.schemes import (
     verdict_schemes,
 )
 
+# What a matrix session's pins change: run there too (see noxfile.py).
+pytestmark = pytest.mark.pins
+
 OK = {"ok": True, "code": ""}
 
 LIBFAKETIME_ALONE = [

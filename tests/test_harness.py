@@ -10,9 +10,6 @@ import pytest
 from tests.harness.faketime import DAY, Mount, run_faked
 from tests.harness.seaweedfs import SeaweedFS
 
-# Nothing here depends on the botocore installed: run once, not in each matrix session.
-pytestmark = pytest.mark.once
-
 
 def test_faked_process_sees_the_fake_time_and_its_shm_files_are_removed(faked: Mount) -> None:
     faked.jump(400 * DAY)

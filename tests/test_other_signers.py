@@ -31,7 +31,6 @@ from tests.harness.faketime import (
     run_client,
 )
 
-pytestmark = pytest.mark.once
 
 OK = {"ok": True, "code": ""}
 OWN_SIGNERS = [

@@ -93,7 +93,6 @@ def test_boto3_under_libfaketime(
 
 # In each matrix session: the libfaketime cases and aiobotocore, for each era's
 # signers against a verifier we did not write. Once: the rest.
-@pytest.mark.once
 @pytest.mark.parametrize("faker", ["freezegun", "time-machine-travel"])
 @pytest.mark.parametrize("days", [400, -400])
 def test_boto3_with_a_faker_in_the_program(
@@ -106,7 +105,6 @@ def test_boto3_with_a_faker_in_the_program(
     _used_from_here(result["presigned"])
 
 
-@pytest.mark.once
 @pytest.mark.parametrize(
     ("setup_name", "faker"),
     [

@@ -20,8 +20,6 @@ import pytest
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import Mount, Unfaked, clean_environment, run_client
 
-# Nothing here depends on the botocore installed: run once, not in each matrix session.
-pytestmark = pytest.mark.once
 
 BOUND = 2.0
 SLACK = 3.0  # a loaded 2-core machine: late, but nowhere near a hang

@@ -14,9 +14,12 @@ import pytest
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import DAY, Mount, run_client
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("awscrt") is None, reason="awscrt is not installed"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        importlib.util.find_spec("awscrt") is None, reason="awscrt is not installed"
+    ),
+    pytest.mark.pins,  # what a matrix session's pins change: run there too
+]
 
 
 def _boto3_chooses_crt() -> bool:

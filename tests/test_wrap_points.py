@@ -37,6 +37,9 @@ from libfaketimefs_botocore.replacements import STAND_IN_TYPES
 from libfaketimefs_botocore.switch import SWITCH
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 
+# What a matrix session's pins change: run there too (see noxfile.py).
+pytestmark = pytest.mark.pins
+
 HAS_AWSCRT = importlib.util.find_spec("awscrt") is not None
 HAS_AIOBOTOCORE = importlib.util.find_spec("aiobotocore") is not None
 AHEAD = 2 * 365 * 86400
