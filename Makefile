@@ -58,7 +58,7 @@ PYTEST_OPTIONS ?= -n $(WORKERS) --durations=20
 demo: tools venv
 	PYTHONPATH=. $(PY) demo/demo.py
 
-test: tools venv
+test: tools
 	$(PY) -m pytest $(PYTEST_OPTIONS)
 
 test-matrix: venv $(LIBFAKETIMEFS)
@@ -89,9 +89,10 @@ docs: debs venv
 bench: tools venv
 	PYTHONPATH=. $(PY) benchmarks/bench.py
 
-# The three AWS CLIs build side by side: mostly downloads and one PyInstaller run.
-tools: debs $(LIBFAKETIMEFS)
-	@$(MAKE) --no-print-directory -j3 $(AWSCLI) $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)
+# Everything the tests need, side by side: mostly downloads, and one PyInstaller run.
+tools:
+	@$(MAKE) --no-print-directory -j6 debs venv $(LIBFAKETIMEFS) \
+	  $(AWSCLI) $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)
 
 awscli-v2: $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)
 

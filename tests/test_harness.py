@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,40 @@ def _listening(pid: int) -> list[str]:
                 assert address.startswith("0100007F:"), f"{address} is not 127.0.0.1"
                 ports.append(str(int(address.split(":")[1], 16)))
     return ports
+
+
+CACHE_ENTRY = Path(__file__).parent / "harness" / "cache-entry"
+
+
+def _cache_entry(entry: Path, commands: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(CACHE_ENTRY), str(entry), commands],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_cache_entry_built_at_once_by_two_is_built_once(tmp_path: Path) -> None:
+    entry = tmp_path / "cache" / "entry"
+    builds = tmp_path / "builds"
+    # Slow enough that the second starts while the first builds.
+    commands = f'echo built >> {builds}; sleep 1; echo content > "$BUILD/file"'
+    first, second = _cache_entry(entry, commands), _cache_entry(entry, commands)
+    assert first.wait(30) == 0 and second.wait(30) == 0
+    assert builds.read_text() == "built\n"
+    assert (entry / "file").read_text() == "content\n"
+    assert sorted(p.name for p in entry.parent.iterdir()) == ["entry", "entry.lock", "entry.log"]
+
+
+def test_a_failed_build_leaves_no_entry_and_says_why(tmp_path: Path) -> None:
+    entry = tmp_path / "entry"
+    failed = _cache_entry(entry, 'echo half > "$BUILD/file"; echo the reason; exit 3')
+    _, said = failed.communicate(timeout=30)
+    assert failed.returncode == 1
+    assert "the reason" in said and f"building {entry} failed" in said
+    assert not entry.exists()
+    assert not list(tmp_path.glob("entry.building.*"))
+    # The next build makes it.
+    assert _cache_entry(entry, 'touch "$BUILD/file"').wait(30) == 0
+    assert (entry / "file").exists()
