@@ -18,7 +18,6 @@ import wrapt
 from libfaketimefs_botocore.check import is_libfaketime
 from tests.harness.faketime import Libfaketime, Unfaked, libfaketime, run_faked
 
-
 # Maps a shared object from a folder of the test's choosing, then runs check in
 # the same process, and says whether that folder was mapped.
 PROGRAM = """

@@ -13,7 +13,6 @@ import pytest
 
 from tests.harness.faketime import ROOT, clean_environment
 
-
 DEMO = [sys.executable, str(ROOT / "demo" / "demo.py")]
 # The demo with SIGINT at its default, as a terminal gives it: a suite run as a
 # background job of a non-interactive shell ignores SIGINT, and a child would

@@ -28,7 +28,6 @@ import pytest
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 from tests.harness.faketime import ROOT, Libfaketime, clean_environment, run_faked
 
-
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 RUNNABLE = {"python", "sh", "console", "shell", "bash"}
 _BLOCK = re.compile(

@@ -6,8 +6,6 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.harness.faketime import DAY, Mount, run_faked
 from tests.harness.seaweedfs import SeaweedFS
 
@@ -75,7 +73,8 @@ def test_a_cache_entry_built_at_once_by_two_is_built_once(tmp_path: Path) -> Non
     # Slow enough that the second starts while the first builds.
     commands = f'echo built >> {builds}; sleep 1; echo content > "$BUILD/file"'
     first, second = _cache_entry(entry, commands), _cache_entry(entry, commands)
-    assert first.wait(30) == 0 and second.wait(30) == 0
+    assert first.wait(30) == 0
+    assert second.wait(30) == 0
     assert builds.read_text() == "built\n"
     assert (entry / "file").read_text() == "content\n"
     assert sorted(p.name for p in entry.parent.iterdir()) == ["entry", "entry.lock", "entry.log"]
@@ -86,7 +85,8 @@ def test_a_failed_build_leaves_no_entry_and_says_why(tmp_path: Path) -> None:
     failed = _cache_entry(entry, 'echo half > "$BUILD/file"; echo the reason; exit 3')
     _, said = failed.communicate(timeout=30)
     assert failed.returncode == 1
-    assert "the reason" in said and f"building {entry} failed" in said
+    assert "the reason" in said
+    assert f"building {entry} failed" in said
     assert not entry.exists()
     assert not list(tmp_path.glob("entry.building.*"))
     # The next build makes it.

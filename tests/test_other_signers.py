@@ -31,7 +31,6 @@ from tests.harness.faketime import (
     run_client,
 )
 
-
 OK = {"ok": True, "code": ""}
 OWN_SIGNERS = [
     "requests-aws4auth",

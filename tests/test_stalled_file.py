@@ -20,7 +20,6 @@ import pytest
 from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import Mount, Unfaked, clean_environment, run_client
 
-
 BOUND = 2.0
 SLACK = 3.0  # a loaded 2-core machine: late, but nowhere near a hang
 
