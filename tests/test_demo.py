@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -26,21 +27,23 @@ WITH_DEFAULT_SIGINT = [
 ]
 
 
-def _environment() -> dict[str, str]:
+def _environment(tmp: Path) -> dict[str, str]:
+    """The demo's temporary folders in ``tmp``: what it leaves is told from another run's."""
     env = clean_environment()
     env["PYTHONPATH"] = str(ROOT)
+    env["TMPDIR"] = str(tmp)
     return env
 
 
-def _leftovers() -> list[str]:
+def _leftovers(tmp: Path) -> list[str]:
     with open("/proc/mounts") as mounts:
-        mounted = [line for line in mounts if "libfaketimefs-demo-" in line]
-    return mounted + glob.glob("/tmp/libfaketimefs-demo-*")
+        mounted = [line for line in mounts if f"{tmp}/libfaketimefs-demo-" in line]
+    return mounted + glob.glob(f"{tmp}/libfaketimefs-demo-*")
 
 
-def test_demo_is_refused_then_accepted_and_cleans_up() -> None:
+def test_demo_is_refused_then_accepted_and_cleans_up(tmp_path: Path) -> None:
     result = subprocess.run(
-        DEMO, env=_environment(), capture_output=True, text=True, timeout=300, check=False
+        DEMO, env=_environment(tmp_path), capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "-> REFUSED" in result.stdout
@@ -53,15 +56,17 @@ def test_demo_is_refused_then_accepted_and_cleans_up() -> None:
     assert "-> accepted, answered by SeaweedFS" in result.stdout
     assert "stored demo/hello.txt" in result.stdout
     assert "unmounted" in result.stdout
-    assert _leftovers() == []
-    assert not [pid for pid in os.listdir("/proc") if pid.isdigit() and _is_libfaketimefs_demo(pid)]
+    assert _leftovers(tmp_path) == []
+    assert not [
+        pid for pid in os.listdir("/proc") if pid.isdigit() and _demo_process(pid, tmp_path)
+    ]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_demo_cleans_up(signum: int) -> None:
+def test_interrupted_demo_cleans_up(signum: int, tmp_path: Path) -> None:
     process = subprocess.Popen(
         WITH_DEFAULT_SIGINT,
-        env=_environment(),
+        env=_environment(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -80,13 +85,19 @@ def test_interrupted_demo_cleans_up(signum: int) -> None:
             process.wait()
     assert process.returncode == 130, stdout + stderr
     assert "interrupted: cleaning up" in stdout
-    assert _leftovers() == []
-    assert not [pid for pid in os.listdir("/proc") if pid.isdigit() and _is_libfaketimefs_demo(pid)]
+    assert _leftovers(tmp_path) == []
+    assert not [
+        pid for pid in os.listdir("/proc") if pid.isdigit() and _demo_process(pid, tmp_path)
+    ]
 
 
-def _is_libfaketimefs_demo(pid: str) -> bool:
+def _demo_processes(tmp: Path) -> list[str]:
+    return [pid for pid in os.listdir("/proc") if pid.isdigit() and _demo_process(pid, tmp)]
+
+
+def _demo_process(pid: str, tmp: Path) -> bool:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return b"libfaketimefs-demo-" in cmdline.read()
+            return f"{tmp}/libfaketimefs-demo-".encode() in cmdline.read()
     except OSError:
         return False
