@@ -60,13 +60,13 @@ PYTEST_OPTIONS ?= -n $(WORKERS) --durations=20
 
 .PHONY: demo test test-matrix botocore-suite botocore-suite-full lint docs bench tools awscli-v2 debs venv clean clean-cache
 
-demo: tools venv
+demo: tools
 	PYTHONPATH=. $(PY) demo/demo.py
 
 test: tools
 	$(PY) -m pytest $(PYTEST_OPTIONS)
 
-test-matrix: venv $(LIBFAKETIMEFS)
+test-matrix: debs venv $(LIBFAKETIMEFS)
 	PATH="$(PYENV_PATH):$$PATH" $(VENV)/bin/nox
 
 # botocore's own tests with this package in place (tests/botocore_suite/run.py):
@@ -91,7 +91,7 @@ lint: venv
 docs: debs venv
 	$(VENV)/bin/python -m sphinx -E -a -W --keep-going -b html docs docs/_build/html
 
-bench: tools venv
+bench: tools
 	PYTHONPATH=. $(PY) benchmarks/bench.py
 
 # Everything the tests need, side by side: mostly downloads, and one PyInstaller run.
@@ -162,12 +162,13 @@ $(AWSCLI_V2_SOURCE_TREE)/configure:
 	@test -f $@ || { echo "$@ is not in the AWS CLI v2 source (set AWSCLI_V2_TARBALL=...)"; exit 1; }
 	touch $@
 
-# A source install, as Homebrew and Linux distributions make it.
+# A source install, as Homebrew and Linux distributions make it, from a copy of
+# the source (the frozen build below builds in a copy of its own at the same time).
 $(AWSCLI_V2_SOURCE_CACHE): | $(UV) $(AWSCLI_V2_SOURCE_TREE)/configure
-	$(CACHE_ENTRY) $@ 'source=$$(mktemp -d) && cp -a $(AWSCLI_V2_SOURCE_TREE) "$$source/awscli" && \
+	$(CACHE_ENTRY) $@ 'cp -a $(AWSCLI_V2_SOURCE_TREE) "$$BUILD/source" && \
 	  $(UV) venv --quiet --allow-existing --python $(PYTHON) "$$BUILD" && \
-	  $(UV) pip install --quiet --python "$$BUILD/bin/python" "$$source/awscli" && \
-	  rm -rf "$$source"'
+	  $(UV) pip install --quiet --python "$$BUILD/bin/python" "$$BUILD/source" && \
+	  rm -rf "$$BUILD/source"'
 
 $(AWSCLI_V2_SOURCE_PACKAGE): $(AWSCLI_V2_SOURCE_CACHE) $(PACKAGE_FILES) | $(UV)
 	$(call overlay_venv,$(TOOLS)/awscli-v2-source,$(AWSCLI_V2_SOURCE_CACHE))

@@ -57,9 +57,7 @@ def test_demo_is_refused_then_accepted_and_cleans_up(tmp_path: Path) -> None:
     assert "stored demo/hello.txt" in result.stdout
     assert "unmounted" in result.stdout
     assert _leftovers(tmp_path) == []
-    assert not [
-        pid for pid in os.listdir("/proc") if pid.isdigit() and _demo_process(pid, tmp_path)
-    ]
+    assert not _demo_processes(tmp_path)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -86,9 +84,7 @@ def test_interrupted_demo_cleans_up(signum: int, tmp_path: Path) -> None:
     assert process.returncode == 130, stdout + stderr
     assert "interrupted: cleaning up" in stdout
     assert _leftovers(tmp_path) == []
-    assert not [
-        pid for pid in os.listdir("/proc") if pid.isdigit() and _demo_process(pid, tmp_path)
-    ]
+    assert not _demo_processes(tmp_path)
 
 
 def _demo_processes(tmp: Path) -> list[str]:
