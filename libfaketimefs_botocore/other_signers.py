@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any, Callable
 
-from libfaketimefs_botocore import clock, replacements
+from libfaketimefs_botocore import replacements
 from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
 
@@ -95,7 +95,7 @@ def _note_the_switch(
     wrapped: Callable[..., None], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> None:
     wrapped(*args, **kwargs)
-    setattr(instance, _MADE_WHILE_ON, SWITCH.on)
+    setattr(instance, _MADE_WHILE_ON, replacements.on_here())
 
 
 def signing_key_init(original: Any) -> replacements.RealtimeMethod:
@@ -106,7 +106,7 @@ def signing_key_init(original: Any) -> replacements.RealtimeMethod:
 def _aws4auth_call(
     wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
-    if not SWITCH.on:
+    if not replacements.on_here():
         return wrapped(*args, **kwargs)
     request = args[0] if args else kwargs["req"]
     token = endpoint_offsets.signing_for.set(str(request.url))
@@ -128,7 +128,7 @@ def _renew_key_made_while_off(auth: Any, request: Any) -> None:
         return
     if type(auth).get_request_date(request) is not None:
         return  # the request's own date: requests-aws4auth's rules apply
-    seconds = clock.signing_now()
+    seconds = replacements.signing_reading()
     if seconds is None:
         return
     today = replacements.naive_utc(seconds).strftime("%Y%m%d")
@@ -149,25 +149,3 @@ def _renew_key_made_while_off(auth: Any, request: Any) -> None:
             "AWS4SigningKey while real-time signing is on, or call "
             "regenerate_signing_key(secret_key=...) first"
         )
-
-
-# freezegun --------------------------------------------------------------------
-
-
-def _put_back(
-    wrapped: Callable[..., None], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> None:
-    wrapped(*args, **kwargs)
-    from libfaketimefs_botocore import wrap_points
-
-    wrap_points.wrap_imported()
-
-
-def freezegun_stop(original: Any) -> replacements.RealtimeMethod:
-    """freezegun's ``stop()``, which puts back every module attribute it swapped.
-
-    A stand-in installed during a freeze, for a ``from datetime import
-    datetime`` binding, stood for freezegun's class, and ``stop()`` puts the
-    real class back over it: the wrap points are installed again after it.
-    """
-    return replacements.RealtimeMethod(original, _put_back)

@@ -4,7 +4,9 @@ Each stand-in consults the switch on every call: off, or with no source of
 the real time, it is the original; on, it asks the clock once and answers in
 the type the original returns. Signing times come from
 :func:`clock.signing_now` (the real time plus the offset learned for the
-endpoint being signed for), expiry times from :func:`clock.now`. Every
+endpoint being signed for), expiry times from :func:`clock.now`. A
+``signing_time()`` block turns them on for its own thread or task, and its
+choice is the signing time there (:mod:`.chosen_time`). Every
 datetime it makes is a plain ``datetime.datetime``, even while freezegun has
 put its own class in the ``datetime`` module.
 
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import wrapt
 
-from libfaketimefs_botocore import clock
+from libfaketimefs_botocore import chosen_time, clock
 from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
 
@@ -64,15 +66,24 @@ else:
     _CallableObjectProxy = wrapt.CallableObjectProxy
 
 
+def on_here() -> bool:
+    """Whether the stand-ins answer here: the switch is on, or a signing_time() block is open."""
+    return SWITCH.on or chosen_time.here() is not None
+
+
 def _reading() -> float | None:
-    """The real time when the switch is on and there is a source of it, else None."""
-    if not SWITCH.on:
+    """The real time when the stand-ins answer here and there is a source of it, else None."""
+    if not on_here():
         return None
     return clock.now()
 
 
-def _signing_reading() -> float | None:
-    """The same, plus the offset learned for the endpoint being signed for."""
+def signing_reading() -> float | None:
+    """A signing time: the chosen one in a signing_time() block, else the real time
+    plus the offset learned for the endpoint being signed for."""
+    choice = chosen_time.here()
+    if choice is not None:
+        return choice.seconds()
     if not SWITCH.on:
         return None
     return clock.signing_now()
@@ -99,8 +110,7 @@ class CurrentDatetime(RealtimeFunction):
     _self_reading = staticmethod(_reading)
 
     def __call__(self, remove_tzinfo: bool = True) -> datetime.datetime:
-        # The switch first: this is the one read in every SigV4 signature.
-        seconds = self._self_reading() if SWITCH.on else None
+        seconds = self._self_reading()
         if seconds is None:
             return self.__wrapped__(remove_tzinfo)  # type: ignore[no-any-return]
         if remove_tzinfo:
@@ -111,7 +121,7 @@ class CurrentDatetime(RealtimeFunction):
 class SigningCurrentDatetime(CurrentDatetime):
     """``get_current_datetime()`` for a signature: naive UTC for SigV4, aware for CRT."""
 
-    _self_reading = staticmethod(_signing_reading)
+    _self_reading = staticmethod(signing_reading)
 
 
 class Formatdate(RealtimeFunction):
@@ -125,7 +135,7 @@ class Formatdate(RealtimeFunction):
         # Only a call without a time reads the clock; botocore also formats
         # times of its own with it, and those pass through.
         if timeval is None:
-            timeval = _signing_reading()
+            timeval = signing_reading()
         return self.__wrapped__(timeval, localtime, usegmt)  # type: ignore[no-any-return]
 
 
@@ -231,7 +241,7 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
 class SigningDatetimeClass(RealtimeDatetimeClass):
     """``datetime.datetime`` for a signature: ``utcnow()`` carries the endpoint's offset."""
 
-    _self_reading = staticmethod(_signing_reading)
+    _self_reading = staticmethod(signing_reading)
 
 
 class RealtimeDatetimeModule(_ObjectProxy):
@@ -253,7 +263,7 @@ class RealtimeDatetimeModule(_ObjectProxy):
     def datetime(self) -> Any:
         # Off, exactly what botocore would see: the module's class, or what a
         # test put there (mock.patch('botocore.auth.datetime.datetime'), freezegun).
-        if not SWITCH.on:
+        if not on_here():
             return self.__wrapped__.datetime
         return self._self_datetime
 
@@ -277,12 +287,12 @@ class RealtimeTimeModule(_ObjectProxy):
     COVERS: ClassVar[frozenset[str]] = frozenset({"time", "gmtime"})
 
     def time(self) -> float:
-        seconds = _signing_reading()
+        seconds = signing_reading()
         return time_module.time() if seconds is None else seconds
 
     def gmtime(self, secs: float | None = None) -> time_module.struct_time:
         if secs is None:
-            secs = _signing_reading()
+            secs = signing_reading()
         return time_module.gmtime(secs)
 
 
@@ -357,7 +367,8 @@ def _resend_for_its_time(request_dict: dict[str, Any], response: Any) -> bool:
     A request refused for its time was not executed, so it is resent whole,
     whatever it does; once, and without botocore's back-off or retry quota.
     """
-    if not SWITCH.on or response is None:
+    # A time the caller chose is not the endpoint's to correct.
+    if not SWITCH.on or response is None or chosen_time.here() is not None:
         return False
     context = request_dict.get("context")
     if not isinstance(context, dict) or context.get(_RESENT):

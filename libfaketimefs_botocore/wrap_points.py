@@ -329,6 +329,24 @@ OPENSEARCH = (
     ),
 )
 
+
+def _install_again_after(
+    wrapped: Callable[..., None], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    wrapped(*args, **kwargs)
+    wrap_imported()
+
+
+def freezegun_stop(original: Any) -> replacements.RealtimeMethod:
+    """freezegun's ``stop()``, which puts back every module attribute it swapped.
+
+    A stand-in installed during a freeze, for a ``from datetime import
+    datetime`` binding, stood for freezegun's class, and ``stop()`` puts the
+    real class back over it: the wrap points are installed again after it.
+    """
+    return replacements.RealtimeMethod(original, _install_again_after)
+
+
 # Not a clock read: freezegun's stop() puts back the real datetime class over
 # a stand-in installed during the freeze, which is installed again.
 FREEZEGUN = (
@@ -336,7 +354,7 @@ FREEZEGUN = (
         "freezegun.api",
         "_freeze_time.stop",
         "freezegun's stop(): the stand-ins installed during the freeze, installed again",
-        other_signers.freezegun_stop,
+        freezegun_stop,
     ),
 )
 
