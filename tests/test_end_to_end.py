@@ -47,3 +47,23 @@ def test_with_the_patch_aws_accepts_every_scheme(
         assert verdict.accepted
         if verdict.signed_at is not None:
             assert abs(verdict.signed_at - real) < 120
+
+
+@pytest.mark.pins
+@pytest.mark.parametrize("signers", SIGNERS)
+@pytest.mark.parametrize("days", [400, -400])
+def test_a_chosen_signing_time_moves_every_scheme(
+    faked: Mount, endpoint: Endpoint, signers: str, days: int
+) -> None:
+    """signing_time(floor=2 min) alone, nothing else on: every scheme signs with the floored
+    real time, and S3 Express's session credentials are judged by the real time."""
+    faked.jump(days * DAY)
+    result = run_schemes(faked, endpoint, signers, patch="signing-time-floor")
+    _assert_fake_clock(result, days)
+    assert result["results"] == {name: {"ok": True, "code": ""} for name in result["results"]}
+    assert {verdict.scheme for verdict in endpoint.state.verdicts} == verdict_schemes(signers)
+    for verdict in endpoint.state.verdicts:
+        assert verdict.accepted
+        if verdict.signed_at is not None:
+            assert verdict.signed_at % 120 == 0, verdict
+            assert 0 <= verdict.received_at - verdict.signed_at < 130, verdict

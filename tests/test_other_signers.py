@@ -283,3 +283,18 @@ def test_a_signer_whose_table_is_gone_has_unknown_reads(monkeypatch: pytest.Monk
     assert [(f.read.module, f.read.function) for f in unknown] == [
         ("httpx_auth._aws", "AWS4Auth.auth_flow")
     ]
+
+
+@pytest.mark.parametrize("faketime", ["+400d", "-400d"])
+def test_a_chosen_signing_time_moves_every_signer(endpoint: Endpoint, faketime: str) -> None:
+    """signing_time(floor=2 min) alone: each signer signs with the floored real time."""
+    result = _run(
+        Libfaketime(faketime), endpoint, "sign", patch="signing-time-floor", signers=SIGNERS
+    )
+    assert result["results"] == {name: OK for name in SIGNERS}
+    assert len(endpoint.state.verdicts) >= len(SIGNERS)
+    for verdict in endpoint.state.verdicts:
+        assert verdict.accepted, verdict
+        assert verdict.signed_at is not None
+        assert verdict.signed_at % 120 == 0, verdict
+        assert 0 <= verdict.received_at - verdict.signed_at < 130, verdict

@@ -177,6 +177,12 @@ def patched(mode: str) -> Iterator[None]:
 
         with libfaketimefs_botocore.realtime_signing():
             yield
+    elif mode == "signing-time-floor":
+        # Nothing else on: the block alone, rounding the real time down.
+        import libfaketimefs_botocore
+
+        with libfaketimefs_botocore.signing_time(floor=datetime.timedelta(minutes=2)):
+            yield
     else:
         raise ValueError(mode)
 
