@@ -765,5 +765,23 @@ def scenario_s3_server_aio() -> dict[str, Any]:
         return {"results": asyncio.run(main()), "clocks": clocks()}
 
 
+def scenario_s3_server_floor() -> dict[str, Any]:
+    """Presigned GETs with signing_time(floor=30 min) for the test to compare and use, and
+    how credentials that expired an hour ago (real time) look outside the block and in it."""
+    from botocore.credentials import RefreshableCredentials
+
+    import libfaketimefs_botocore
+
+    s3 = client("s3", "s3v4")
+    params = {"Bucket": OPTIONS["bucket"], "Key": OPTIONS["key"]}
+    expiry = datetime.datetime.fromtimestamp(OPTIONS["real_now"] - 3600, datetime.timezone.utc)
+    credentials = RefreshableCredentials("AK", "SK", "token", expiry, dict, "test")
+    outside = credentials.refresh_needed()
+    with libfaketimefs_botocore.signing_time(floor=datetime.timedelta(minutes=30)):
+        urls = [s3.generate_presigned_url("get_object", Params=params) for _ in range(2)]
+        inside = credentials.refresh_needed()
+    return {"urls": urls, "expired": {"outside": outside, "inside": inside}, "clocks": clocks()}
+
+
 if __name__ == "__main__":
     print(json.dumps(globals()["scenario_" + sys.argv[1].replace("-", "_")]()))
