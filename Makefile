@@ -58,7 +58,7 @@ PYENV_PATH := $(subst $(eval) ,:,$(wildcard $(HOME)/.pyenv/versions/3.*/bin))
 WORKERS ?= 4
 PYTEST_OPTIONS ?= -n $(WORKERS) --durations=20
 
-.PHONY: demo test test-matrix botocore-suite botocore-suite-full lint docs bench tools awscli-v2 debs venv clean clean-cache
+.PHONY: demo test test-matrix botocore-suite botocore-suite-full lint docs docs-fit bench tools awscli-v2 debs venv clean clean-cache
 
 demo: tools
 	PYTHONPATH=. $(PY) demo/demo.py
@@ -90,6 +90,13 @@ lint: venv
 # It runs `check` under libfaketime for the output it shows.
 docs: debs venv
 	$(VENV)/bin/python -m sphinx -E -a -W --keep-going -b html docs docs/_build/html
+
+# Every page at 1280 pixels in headless Chromium (Debian's chromium, installed
+# here if missing): tables and figures that do not fit, screenshots to look at.
+docs-fit: docs
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium)
+	$(UV) pip install --python $(VENV)/bin/python --group docs-fit
+	$(VENV)/bin/python docs/_tools/fit.py --shots docs/_build/fit
 
 bench: tools
 	PYTHONPATH=. $(PY) benchmarks/bench.py

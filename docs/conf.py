@@ -23,10 +23,16 @@ myst_enable_extensions = ["colon_fence"]
 # Every cross-reference must resolve: make docs turns warnings into errors.
 nitpicky = True
 nitpick_ignore_regex = [
-    (r"py:class", r"(botocore|types|collections\.abc)\..*|(libfaketimefs_botocore\.signing\.)?_F")
+    (
+        r"py:class",
+        r"(botocore|types|collections\.abc|datetime)\..*"
+        r"|(libfaketimefs_botocore\.signing\.)?_F|libfaketimefs_botocore\.hybrid\.F|Choice",
+    )
 ]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 
 html_theme = "furo"
+html_static_path = ["_static"]
+html_css_files = ["fit.css"]
 html_title = f"libfaketimefs-botocore {release}"

@@ -114,7 +114,11 @@ def _environment(endpoint: Endpoint) -> dict[str, str]:
     }
 
 
-PYTHON = [pytest.param(e, id=e.id) for e in EXAMPLES if e.language == "python"]
+PYTHON = [
+    pytest.param(e, id=e.id)
+    for e in EXAMPLES
+    if e.language == "python" and not str(e.mark).startswith("not run: ")
+]
 SHELL = [pytest.param(e, id=e.id) for e in EXAMPLES if e.mark == "shell"]
 
 
