@@ -51,6 +51,29 @@ def _tests(session: nox.Session, pins: list[str]) -> None:
     session.run("python", "-m", "pytest", "-m", "pins and not aws_cli", "-n", "4", *session.posargs)
 
 
+# AWS's smithy-python SDKs and their signers need Python 3.12: a session of
+# their own, with the tests they change (marked `smithy`) and the pins. Here
+# too amazon-transcribe, which pins awscrt to 0.26 (older than botocore's
+# login DPoP needs), so not in the dev environment.
+SMITHY = ["aws-sdk-signers", "aws-sdk-bedrock-runtime", "amazon-transcribe", "awscrt", "botocore"]
+
+
+@nox.session(python="3.12")
+def smithy(session: nox.Session) -> None:
+    session.install(".", *TEST_REQUIREMENTS, *SMITHY)
+    session.run("python", "-c", VERSIONS)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-m",
+        "(pins or smithy) and not aws_cli",
+        "-n",
+        "4",
+        *session.posargs,
+    )
+
+
 # botocore's own tests, from its sdist, with this package in place
 # (tests/botocore_suite/run.py): the oldest supported botocore's tests/unit,
 # and the newest's tests/unit and tests/functional where it signs (all of it

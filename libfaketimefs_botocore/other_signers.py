@@ -2,8 +2,10 @@
 
 requests-aws4auth, aws-requests-auth, requests-auth-aws-sigv4, httpx-auth and
 aws-request-signer sign SigV4 themselves, on top of ``requests`` or ``httpx``,
-with ``datetime.datetime.now()`` or ``utcnow()``: their ``datetime`` names get
-the stand-ins botocore's modules get (:mod:`.replacements`). What is here is
+and so do aws-sdk-signers (under AWS's smithy-python SDKs), amazon-transcribe
+and awscrt's own default date, with ``datetime.datetime.now()`` or
+``utcnow()``: their ``datetime`` names get the stand-ins botocore's modules
+get (:mod:`.replacements`). What is here is
 what they need besides: the URL each signs for, so that a clock learned for
 that endpoint applies to it too, and requests-aws4auth's signing key, which
 keeps the date it was made on.
@@ -29,6 +31,13 @@ def _method_url(method: str, url: str, *args: Any, **kwargs: Any) -> str:
     return str(url)
 
 
+def _destination_url(*args: Any, request: Any, **kwargs: Any) -> str:
+    return str(request.destination.build())
+
+
+# ``sign(*, request, identity, properties)`` of aws-sdk-signers' SigV4 signers,
+# which smithy-python's clients use: the request's ``destination`` URI.
+signs_destination = replacements.signing_for(_destination_url)
 # ``auth(request)`` of a requests ``AuthBase``.
 signs_prepared_request = replacements.signing_for(_prepared_request_url)
 # ``sign(method, url, ...)``: aws-request-signer's and opensearch-py's.

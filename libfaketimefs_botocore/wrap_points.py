@@ -318,6 +318,85 @@ AWS_REQUEST_SIGNER = (
     ),
 )
 
+# AWS's smithy-python SDKs (aws-sdk-bedrock-runtime, aws-sdk-transcribe-streaming
+# and the rest) sign with aws-sdk-signers and judge identities with smithy-core's
+# and smithy-aws-core's classes; Python 3.12 and later.
+AWS_SDK_SIGNERS = (
+    WrapPoint(
+        "aws_sdk_signers.signers",
+        "datetime",
+        "aws-sdk-signers' X-Amz-Date (SigV4Signer, AsyncSigV4Signer) and every event's :date "
+        "(AsyncEventSigner): datetime.datetime.now(datetime.UTC)",
+        replacements.SigningDatetimeModule,
+    ),
+    WrapPoint(
+        "aws_sdk_signers.signers",
+        "SigV4Signer.sign",
+        "aws-sdk-signers' signatures: the endpoint they are for (request.destination)",
+        other_signers.signs_destination,
+    ),
+    WrapPoint(
+        "aws_sdk_signers.signers",
+        "AsyncSigV4Signer.sign",
+        "aws-sdk-signers' async signatures (smithy-python's clients): the endpoint they are for",
+        other_signers.signs_destination,
+    ),
+    WrapPoint(
+        "aws_sdk_signers.interfaces.identity",
+        "datetime",
+        "aws-sdk-signers' identity expiry: datetime.now(tz=UTC)",
+        replacements.RealtimeDatetimeClass,
+    ),
+)
+
+SMITHY = (
+    WrapPoint(
+        "smithy_core.interfaces.identity",
+        "datetime",
+        "smithy-core's identity expiry (and CachingIdentityResolver's): datetime.now(tz=UTC)",
+        replacements.RealtimeDatetimeClass,
+    ),
+    WrapPoint(
+        "smithy_aws_core.identity.container",
+        "datetime",
+        "smithy-aws-core's container credentials expiry: datetime.now(UTC)",
+        replacements.RealtimeDatetimeClass,
+    ),
+    WrapPoint(
+        "smithy_aws_core.identity.imds",
+        "datetime",
+        "smithy-aws-core's IMDS credentials expiry, and its token's age: datetime.now()",
+        replacements.RealtimeDatetimeClass,
+    ),
+    WrapPoint(
+        "smithy_aws_core.identity.process",
+        "datetime",
+        "smithy-aws-core's process credentials expiry: datetime.now(UTC)",
+        replacements.RealtimeDatetimeClass,
+    ),
+)
+
+# awscrt fills a signing config's date in Python when it is given none, and
+# hands it to C; botocore's CRT signers give their own (botocore.crt.auth).
+AWSCRT = (
+    WrapPoint(
+        "awscrt.auth",
+        "datetime",
+        "awscrt's AwsSigningConfig default date: datetime.datetime.now(timezone.utc)",
+        replacements.SigningDatetimeModule,
+    ),
+)
+
+AMAZON_TRANSCRIBE = (
+    WrapPoint(
+        "amazon_transcribe.eventstream",
+        "datetime",
+        "amazon-transcribe's event :date (EventSigner's _utc_now, bound at its creation): "
+        "datetime.datetime.now(timezone.utc)",
+        replacements.SigningDatetimeModule,
+    ),
+)
+
 # opensearch-py signs with botocore's SigV4Auth, whose reads are botocore's;
 # here only the endpoint it signs for (all four of its signer classes call it).
 OPENSEARCH = (
@@ -386,6 +465,10 @@ TABLES = (
     HTTPX_AUTH,
     AWS_REQUEST_SIGNER,
     OPENSEARCH,
+    AWS_SDK_SIGNERS,
+    SMITHY,
+    AWSCRT,
+    AMAZON_TRANSCRIBE,
     FREEZEGUN,
 )
 

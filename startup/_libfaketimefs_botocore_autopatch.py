@@ -20,6 +20,11 @@ SIGNERS = (
     "requests_auth_aws_sigv4",
     "httpx_auth",
     "aws_request_signer",
+    "aws_sdk_signers",
+    "smithy_core",
+    "smithy_aws_core",
+    "awscrt",
+    "amazon_transcribe",
 )
 
 

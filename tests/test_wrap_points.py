@@ -219,9 +219,20 @@ def test_imds_expiration_check(realtime: float) -> None:
     assert realtime < extended.replace(tzinfo=UTC).timestamp() < realtime + 1800
 
 
+def _crt_has_ec() -> bool:
+    try:
+        from awscrt.crypto import EC  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+_HAS_CRT_EC = HAS_AWSCRT and _crt_has_ec()
+
+
 @pytest.mark.skipif(
-    not (HAS_AWSCRT and hasattr(botocore.credentials, "_build_dpop_header")),
-    reason="login DPoP needs botocore >= 1.41 and awscrt",
+    not (HAS_AWSCRT and hasattr(botocore.credentials, "_build_dpop_header") and _HAS_CRT_EC),
+    reason="login DPoP needs botocore >= 1.41 and an awscrt with crypto.EC",
 )
 def test_login_dpop_iat(realtime: float) -> None:
     from awscrt.crypto import EC, ECType

@@ -4,7 +4,8 @@ The scanner (:mod:`.scan`) finds each read in the installed source of
 botocore, boto3, s3transfer, aiobotocore, the AWS CLI (v2's vendored
 botocore and s3transfer too) and the AWS signers that are not botocore
 (requests-aws4auth, aws-requests-auth, requests-auth-aws-sigv4, httpx-auth,
-aws-request-signer). Each read is then one of:
+aws-request-signer; aws-sdk-signers, smithy-core, smithy-aws-core and
+smithy-http under AWS's smithy-python SDKs; awscrt and amazon-transcribe). Each read is then one of:
 
 - **reached**: a wrap point covers it, proved from the wrap-point tables and
   what each stand-in says it answers, not from a second list;
@@ -57,6 +58,13 @@ PACKAGES = (
     "requests_auth_aws_sigv4",
     "httpx_auth",
     "aws_request_signer",
+    # AWS's smithy-python SDKs, their signers, and awscrt.
+    "aws_sdk_signers",
+    "smithy_core",
+    "smithy_aws_core",
+    "smithy_http",
+    "awscrt",
+    "amazon_transcribe",
 )
 # The AWS CLI v2 vendors these; its `import botocore` finds them.
 VENDORED_BY_AWSCLI = ("botocore", "s3transfer")

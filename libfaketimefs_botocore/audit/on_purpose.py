@@ -123,6 +123,15 @@ ON_PURPOSE: tuple[OnPurpose, ...] = (
         "the expiry of an OAuth2 token from the program's own identity provider, not AWS: "
         "judged by the program's clock, as the provider's tokens are meant to be",
     ),
+    # awscrt and amazon-transcribe.
+    OnPurpose(
+        "amazon_transcribe.utils",
+        "apply_realtime_delay",
+        "time.time",
+        "paces an audio file's chunks as a live stream would send them: the time elapsed "
+        "between two reads of the same clock, never sent",
+    ),
+    OnPurpose("awscrt._test", "*", "time.time", _TEST_HELPER),
 )
 
 

@@ -12,9 +12,9 @@ with a clock a year ahead is refused whatever its signature version; and it
 is refused seven days after it was signed, whatever its expiration, so that
 one signed with a clock a year behind is refused too.
 
-Requests signed for API Gateway (``execute-api``) or OpenSearch (``es``,
-``aoss``), as the signers that are not botocore send, are answered in REST
-JSON, as those services do: ``{"message": ...}``, the error in
+Requests signed for API Gateway (``execute-api``), OpenSearch (``es``,
+``aoss``) or Bedrock (``bedrock``), as the signers that are not botocore
+send, are answered in REST JSON, as those services do: ``{"message": ...}``, the error in
 ``x-amzn-ErrorType``, 403 ``InvalidSignatureException`` for a skewed time.
 
 Its clock is the real one plus ``state.clock_offset``, to stand for AWS when
@@ -524,7 +524,7 @@ class Endpoint:
 
 
 # Services that answer in REST JSON, by the name a request is signed for.
-REST_JSON_SERVICES = frozenset({"execute-api", "es", "aoss"})
+REST_JSON_SERVICES = frozenset({"execute-api", "es", "aoss", "bedrock"})
 
 
 def _signed_for(authorization: str, path: str) -> str:
