@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime
 import math
+import os
+import threading
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Callable, NamedTuple, Union, overload
@@ -93,11 +95,37 @@ class _Frame(NamedTuple):
 
 _frames: ContextVar[_Frame | None] = ContextVar("libfaketimefs_botocore_signing_time", default=None)
 
+# How many blocks are open in the whole process: while none is, the stand-ins
+# skip the context variable, and a clock read with the library off costs what
+# it did before this module. Counted under a lock at entry and exit only,
+# never while anyone signs; read without it.
+blocks_open = 0
+_count_lock = threading.Lock()
+
 
 def here() -> Choice | None:
     """The choice of the innermost ``signing_time`` block of this context, if any."""
+    if not blocks_open:
+        return None
     frame = _frames.get()
     return None if frame is None else frame.choice
+
+
+def _count(change: int) -> None:
+    global blocks_open
+    with _count_lock:
+        blocks_open += change
+
+
+def _new_lock_in_child() -> None:
+    global _count_lock
+    # A thread of the parent may have held it at the fork. The count stays:
+    # at worst the child looks at its context variable for nothing.
+    _count_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 class SigningTime(BlockAndDecorator):
@@ -108,6 +136,7 @@ class SigningTime(BlockAndDecorator):
 
     def __enter__(self) -> None:
         install_wrap_points()
+        _count(+1)
         _frames.set(_Frame(self._choice, _frames.get()))
 
     def __exit__(
@@ -120,6 +149,7 @@ class SigningTime(BlockAndDecorator):
         if frame is None or frame.choice is not self._choice:
             raise RuntimeError("signing_time() block left in a context that did not enter it")
         _frames.set(frame.covers)
+        _count(-1)
 
 
 def _choice(at: At | None, floor: datetime.timedelta | None) -> Choice:

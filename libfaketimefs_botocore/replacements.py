@@ -68,7 +68,7 @@ else:
 
 def on_here() -> bool:
     """Whether the stand-ins answer here: the switch is on, or a signing_time() block is open."""
-    return SWITCH.on or chosen_time.here() is not None
+    return SWITCH.on or (chosen_time.blocks_open > 0 and chosen_time.here() is not None)
 
 
 def _reading() -> float | None:
@@ -110,7 +110,8 @@ class CurrentDatetime(RealtimeFunction):
     _self_reading = staticmethod(_reading)
 
     def __call__(self, remove_tzinfo: bool = True) -> datetime.datetime:
-        seconds = self._self_reading()
+        # The flags first: this is the one read in every SigV4 signature.
+        seconds = self._self_reading() if (SWITCH.on or chosen_time.blocks_open) else None
         if seconds is None:
             return self.__wrapped__(remove_tzinfo)  # type: ignore[no-any-return]
         if remove_tzinfo:
@@ -263,7 +264,9 @@ class RealtimeDatetimeModule(_ObjectProxy):
     def datetime(self) -> Any:
         # Off, exactly what botocore would see: the module's class, or what a
         # test put there (mock.patch('botocore.auth.datetime.datetime'), freezegun).
-        if not on_here():
+        # Spelt out rather than on_here(): in botocore's inline era this is
+        # the read in every SigV4 signature.
+        if not (SWITCH.on or (chosen_time.blocks_open and chosen_time.here() is not None)):
             return self.__wrapped__.datetime
         return self._self_datetime
 

@@ -21,7 +21,7 @@ from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import ClientError
 
-from libfaketimefs_botocore import realtime_signing, signing_time
+from libfaketimefs_botocore import chosen_time, realtime_signing, signing_time
 from libfaketimefs_botocore.clock import ENV_VAR, endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
@@ -42,6 +42,8 @@ def _kernel_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     endpoint_offsets.forget()
     yield
     endpoint_offsets.forget()
+    # Every block left: the stand-ins are back on their fast path.
+    assert chosen_time.blocks_open == 0
 
 
 def _s3(endpoint_url: str = "http://127.0.0.1:9", signature_version: str = "s3v4") -> Any:
