@@ -8,7 +8,7 @@ import email.utils
 import importlib
 import json
 import os
-import re
+import ssl
 import sys
 import time
 import urllib.error
@@ -20,7 +20,7 @@ from typing import Any
 from libfaketimefs_botocore import clock, wrap_points
 from libfaketimefs_botocore.audit import Audit, installed
 from libfaketimefs_botocore.audit import report as audit_report
-from libfaketimefs_botocore.clock import endpoint_offsets
+from libfaketimefs_botocore.clock import endpoint_offsets, libfaketime
 from libfaketimefs_botocore.switch import SWITCH
 
 SKEW_LIMIT = 300.0  # seconds: AWS refuses a request time further than this from its own
@@ -44,6 +44,7 @@ class Report:
     kernel_clock_via: str = ""
     error: str | None = None
     libfaketime_preloaded: bool = False
+    tls: str = ""  # how the certificates of the endpoints signed for are judged
     botocore_version: str | None = None
     awscli_version: str | None = None
     switch_on: bool = False
@@ -93,6 +94,7 @@ class Report:
             "skew_seconds": self.skew,
             "unpatched_request_refused": self.unpatched_refused,
             "libfaketime_preloaded": self.libfaketime_preloaded,
+            "tls": self.tls,
             "botocore_version": self.botocore_version,
             "awscli_version": self.awscli_version,
             "switch_on": self.switch_on,
@@ -108,32 +110,6 @@ class Report:
 
 def _audit_json(audits: list[Audit]) -> dict[str, Any]:
     return {"error": audit_report.verdict(audits), "installations": audit_report.as_json(audits)}
-
-
-# The library itself (Debian ships libfaketime.so.1 and libfaketimeMT.so.1),
-# told by its file name: a folder whose name holds "libfaketime" (a venv, the
-# plugin folder of the frozen AWS CLI) is not it.
-_LIBFAKETIME = re.compile(r"libfaketime(?:MT)?\.so(?:\.[0-9]+)*")
-
-
-def is_libfaketime(path: str) -> bool:
-    # A file replaced on disk after it was mapped (a package upgrade) is still it.
-    path = path.removesuffix(" (deleted)")
-    return _LIBFAKETIME.fullmatch(os.path.basename(path)) is not None
-
-
-def _libfaketime_preloaded() -> bool:
-    try:
-        with open("/proc/self/maps") as maps:
-            # address perms offset device inode path: the path may hold spaces.
-            return any(
-                is_libfaketime(fields[5])
-                for fields in (line.rstrip("\n").split(maxsplit=5) for line in maps)
-                if len(fields) == 6
-            )
-    except OSError:
-        preload = os.environ.get("LD_PRELOAD", "").replace(":", " ").split()
-        return any(is_libfaketime(path) for path in preload)
 
 
 def _import_botocore(awscli: bool) -> ModuleType | None:
@@ -211,7 +187,8 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report.kernel_clock = None if kernel.read is None else kernel.read()
     report.botocore_version = botocore_version
     report.awscli_version = awscli_version
-    report.libfaketime_preloaded = _libfaketime_preloaded()
+    report.libfaketime_preloaded = libfaketime.mapped()
+    report.tls = _tls(report.libfaketime_preloaded)
     report.autopatch = os.environ.get("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH") == "1"
     report.switch_on = SWITCH.on
     report.wrap_points = [
@@ -250,6 +227,21 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
         if real is not None:
             report.endpoint_minus_real = report.endpoint_clock - real
     return report
+
+
+def _tls(libfaketime_preloaded: bool) -> str:
+    """How OpenSSL judges the certificates of the endpoints the AWS signers sign for."""
+    if not libfaketime_preloaded:
+        return f"the process clock, not faked for C code here ({ssl.OPENSSL_VERSION})"
+    from libfaketimefs_botocore.tls import handshake
+
+    why_not = handshake.unavailable()
+    if why_not is not None:
+        return f"the FAKED process clock: {why_not}"
+    return (
+        f"the real time, {ssl.OPENSSL_VERSION}, for the hosts signed for "
+        "(other hosts: the process clock)"
+    )
 
 
 def _when(seconds: float) -> str:
@@ -301,6 +293,7 @@ def render(report: Report) -> str:
     lines.append(
         f"libfaketime:       {'preloaded' if report.libfaketime_preloaded else 'not preloaded'}"
     )
+    lines.append(f"TLS certificates:  {report.tls}")
     lines.append(f"botocore:          {report.botocore_version or 'not installed'}")
     if report.awscli_version is not None:
         lines.append(f"AWS CLI:           {report.awscli_version}")

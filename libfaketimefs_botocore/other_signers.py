@@ -21,6 +21,7 @@ from typing import Any, Callable
 from libfaketimefs_botocore import replacements
 from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.tls import signed_hosts
 
 
 def _prepared_request_url(request: Any, *args: Any, **kwargs: Any) -> str:
@@ -51,6 +52,8 @@ def _auth_flow(
     kwargs: dict[str, Any],
 ) -> Generator[Any, Any, Any]:
     flow = wrapped(*args, **kwargs)
+    if signed_hosts.watching:
+        signed_hosts.note(_prepared_request_url(*args, **kwargs))
     if not (SWITCH.on and endpoint_offsets.offsets):
         return flow
     return _steps_signing_for(_prepared_request_url(*args, **kwargs), flow)
@@ -115,9 +118,11 @@ def signing_key_init(original: Any) -> replacements.RealtimeMethod:
 def _aws4auth_call(
     wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
+    request = args[0] if args else kwargs["req"]
+    if signed_hosts.watching:
+        signed_hosts.note(str(request.url))
     if not replacements.on_here():
         return wrapped(*args, **kwargs)
-    request = args[0] if args else kwargs["req"]
     token = endpoint_offsets.signing_for.set(str(request.url))
     try:
         _renew_key_made_while_off(instance, request)

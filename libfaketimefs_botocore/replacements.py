@@ -31,6 +31,7 @@ import wrapt
 from libfaketimefs_botocore import chosen_time, clock
 from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.tls import signed_hosts
 
 
 class _Real:
@@ -320,6 +321,8 @@ def signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
     def signing(
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
+        if signed_hosts.watching:
+            signed_hosts.note(url_of(*args, **kwargs))
         # Until an endpoint's clock is learned there is nothing to carry.
         if not (SWITCH.on and endpoint_offsets.offsets):
             return wrapped(*args, **kwargs)
@@ -332,6 +335,8 @@ def signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
     async def signing_async(
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
+        if signed_hosts.watching:
+            signed_hosts.note(url_of(*args, **kwargs))
         if not (SWITCH.on and endpoint_offsets.offsets):
             return await wrapped(*args, **kwargs)
         token = endpoint_offsets.signing_for.set(url_of(*args, **kwargs))

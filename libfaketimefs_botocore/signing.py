@@ -11,12 +11,14 @@ from libfaketimefs_botocore.switch import SWITCH
 
 
 def install_wrap_points() -> None:
-    """Register the wrap points' import hooks; the first call imports wrapt."""
+    """Register the import hooks of the wrap points and the TLS handshakes; imports wrapt."""
     # Imported on first use, not with the package: wrapt 2 imports asyncio,
     # which would more than double the cost of `import libfaketimefs_botocore`.
     from libfaketimefs_botocore import wrap_points
+    from libfaketimefs_botocore.tls import handshake
 
     wrap_points.install()
+    handshake.install()
 
 
 def patch_botocore() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import wrapt
 
-from libfaketimefs_botocore.check import is_libfaketime
+from libfaketimefs_botocore.clock.libfaketime import is_libfaketime
 from tests.harness.faketime import Libfaketime, Unfaked, libfaketime, run_faked
 
 # Maps a shared object from a folder of the test's choosing, then runs check in

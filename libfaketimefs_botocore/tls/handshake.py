@@ -1,0 +1,135 @@
+"""The real time for the handshakes of connections to the hosts the signers signed for.
+
+``ssl.SSLContext`` makes the ``SSL`` of every client connection in
+``_wrap_socket`` (sockets: urllib3, requests, httpx's sync client) and
+``_wrap_bio`` (asyncio: aiohttp, httpx's async client), before the
+handshake: both are wrapped on the class, so that every context, made
+before the patch or after, is reached, and the time is set on that one
+connection, not on a context other connections share.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from typing import Any, Callable
+
+import wrapt
+
+from libfaketimefs_botocore import clock, replacements
+from libfaketimefs_botocore.clock import libfaketime
+from libfaketimefs_botocore.tls import openssl, signed_hosts
+
+
+class TLSTimeWarning(RuntimeWarning):
+    """Certificates are judged by the process clock: the real time cannot be set here."""
+
+
+class _State:
+    verify_time: openssl.VerifyTime | None = None
+    unavailable: str | None = None  # why there is no verify_time
+    warned = False
+
+
+_STATE = _State()
+_install_lock = threading.Lock()
+_installed = False
+
+
+def install() -> None:
+    """Where libfaketime is: note the signers' hosts, wrap ssl's connection makers. Idempotent."""
+    global _installed
+    if _installed:
+        return
+    with _install_lock:
+        if _installed:
+            return
+        _installed = True
+        if libfaketime.preloaded():
+            signed_hosts.watching = True
+            wrapt.register_post_import_hook(_wrap_ssl, "ssl")
+
+
+def verify_time() -> openssl.VerifyTime | None:
+    """The way to set verification times, opened at the first call; None when there is none."""
+    if _STATE.verify_time is None and _STATE.unavailable is None:
+        try:
+            _STATE.verify_time = openssl.open_verify_time()
+        except openssl.Unavailable as error:
+            _STATE.unavailable = str(error)
+    return _STATE.verify_time
+
+
+def unavailable() -> str | None:
+    """Why certificates cannot be judged by the real time here (None: they can)."""
+    verify_time()
+    return _STATE.unavailable
+
+
+def _wrap_ssl(module: Any) -> None:
+    context_type = module.SSLContext
+    for name, wrapper in (("_wrap_socket", _on_socket), ("_wrap_bio", _on_bio)):
+        if not isinstance(vars(context_type).get(name), _HandshakeWrapper):
+            setattr(context_type, name, _HandshakeWrapper(getattr(context_type, name), wrapper))
+
+
+class _HandshakeWrapper(wrapt.FunctionWrapper):  # type: ignore[type-arg]
+    """Ours, on ``ssl.SSLContext``: told apart from anyone else's."""
+
+
+def _on_socket(
+    wrapped: Callable[..., Any], context: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    connection = wrapped(*args, **kwargs)
+    if signed_hosts.hosts and not _argument(args, kwargs, 1, "server_side"):
+        sock = args[0] if args else kwargs["sock"]
+        host = _argument(args, kwargs, 2, "server_hostname")
+        try:
+            peer_host, port = sock.getpeername()[:2]
+        except (OSError, ValueError, TypeError):
+            peer_host, port = None, None
+        # urllib3 gives no server_hostname for an IP address: the peer's is the host.
+        _judge(context, connection, host or peer_host, port)
+    return connection
+
+
+def _on_bio(
+    wrapped: Callable[..., Any], context: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    connection = wrapped(*args, **kwargs)
+    if signed_hosts.hosts and not _argument(args, kwargs, 2, "server_side"):
+        # A memory BIO knows no port: any port signed for on the host.
+        _judge(context, connection, _argument(args, kwargs, 3, "server_hostname"), None)
+    return connection
+
+
+def _argument(args: tuple[Any, ...], kwargs: dict[str, Any], index: int, name: str) -> Any:
+    return args[index] if len(args) > index else kwargs.get(name)
+
+
+def _judge(context: Any, connection: Any, host: str | None, port: int | None) -> None:
+    if not (replacements.on_here() and signed_hosts.signed_for(host, port)):
+        return
+    seconds = clock.now()
+    if seconds is None:
+        return  # no source of the real time: the process clock, as for signatures
+    setter = verify_time()
+    if setter is not None:
+        try:
+            setter.set(context, connection, int(seconds))
+            return
+        except openssl.Unavailable as error:
+            _STATE.verify_time, _STATE.unavailable = None, str(error)
+    _warn_once(host)
+
+
+def _warn_once(host: str | None) -> None:
+    if _STATE.warned:
+        return
+    _STATE.warned = True
+    warnings.warn(
+        f"libfaketimefs-botocore: the certificate of {host} is judged by the process's "
+        f"faked clock, not the real time: {_STATE.unavailable}",
+        TLSTimeWarning,
+        stacklevel=2,
+    )
