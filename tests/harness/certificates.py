@@ -8,8 +8,13 @@ names are ``localhost`` and 127.0.0.1. Programs trust the CA through
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import http.server
 import ipaddress
+import ssl
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,3 +113,39 @@ def make(
         )
     )
     return ServerCertificate(*paths, not_before, not_after)
+
+
+class _Refusing(http.server.BaseHTTPRequestHandler):
+    """Answers every request as S3 refuses one: the handshake is what is tested."""
+
+    def _refuse(self) -> None:
+        body = b"<Error><Code>AccessDenied</Code><Message>handshake passed</Message></Error>"
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.send_response(403)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _refuse
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def https_server(certificate: ServerCertificate) -> Iterator[str]:
+    """An HTTPS server on loopback with ``certificate``, refusing every request: its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Refusing)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate.certificate, certificate.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"https://localhost:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

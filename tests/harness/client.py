@@ -16,6 +16,7 @@ import functools
 import json
 import logging
 import os
+import ssl
 import sys
 import threading
 import time
@@ -85,6 +86,16 @@ def client(
 def fetch(url: str) -> None:
     with urllib.request.urlopen(url, timeout=30) as response:
         response.read()
+
+
+def own_https_call(url: str) -> None:
+    """The program's own HTTPS request (not an AWS client's), trusting the tests' CA."""
+    context = ssl.create_default_context(cafile=os.environ["AWS_CA_BUNDLE"])
+    try:
+        with urllib.request.urlopen(url, timeout=30, context=context) as response:
+            response.read()
+    except urllib.error.HTTPError as error:  # an answer: the handshake passed
+        error.close()
 
 
 def post_form(post: dict[str, Any]) -> None:
@@ -730,7 +741,9 @@ def scenario_s3_server() -> dict[str, Any]:
             "put_object", Params={"Bucket": bucket, "Key": "put-by-url"}, ExpiresIn=3600
         )
         presigned["post"] = s3.generate_presigned_post(bucket, "posted", ExpiresIn=3600)
-    return {"results": results, "presigned": presigned, "clocks": clocks()}
+        own = OPTIONS.get("own_call")
+        own_call = None if own is None else attempt(lambda: own_https_call(own))
+    return {"results": results, "presigned": presigned, "clocks": clocks(), "own_call": own_call}
 
 
 def scenario_s3_server_aio() -> dict[str, Any]:
@@ -781,6 +794,21 @@ def scenario_s3_server_floor() -> dict[str, Any]:
         urls = [s3.generate_presigned_url("get_object", Params=params) for _ in range(2)]
         inside = credentials.refresh_needed()
     return {"urls": urls, "expired": {"outside": outside, "inside": inside}, "clocks": clocks()}
+
+
+def scenario_tls_fallback() -> dict[str, Any]:
+    """Two S3 calls over HTTPS where the libssl lacks a function the library needs: the
+    certificate is judged by the process clock, with one warning, and nothing crashes."""
+    import warnings
+
+    from libfaketimefs_botocore.tls import openssl
+
+    openssl._FUNCTIONS["libfaketimefs_botocore_test_missing"] = (None, [])
+    with warnings.catch_warnings(record=True) as caught, patched("import"):
+        warnings.simplefilter("always")
+        s3 = client("s3", "s3v4")
+        calls = [attempt(s3.list_buckets) for _ in range(2)]
+    return {"calls": calls, "warnings": [f"{w.category.__name__}: {w.message}" for w in caught]}
 
 
 if __name__ == "__main__":

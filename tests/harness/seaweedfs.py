@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.harness import certificates
 from tests.harness.faketime import clean_environment
 
 ACCESS_KEY = "AKIDSEAWEEDFSLOCAL01"
@@ -46,6 +47,7 @@ PORT_FLAGS = (
     "filer.port",
     "filer.port.grpc",
     "s3.port",
+    "s3.port.https",
     "s3.port.grpc",
     "s3.port.iceberg",
     "s3.port.lance",
@@ -83,12 +85,21 @@ def free_ports(count: int) -> list[int]:
 
 
 class SeaweedFS:
-    """One ``weed server -s3``; ``url`` is its S3 endpoint."""
+    """One ``weed server -s3``; ``url`` is its S3 endpoint, ``https_url`` the same on HTTPS.
+
+    The HTTPS endpoint's certificate (for ``localhost`` and 127.0.0.1, valid
+    from 10 days ago to 30 days ahead) is signed by a CA of the test's own,
+    in ``ca_bundle``.
+    """
 
     def __init__(self, prefix: str = "seaweedfs-") -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=prefix))
         self.ports = dict(zip(PORT_FLAGS, free_ports(len(PORT_FLAGS))))
         self.url = f"http://{HOST}:{self.ports['s3.port']}"
+        # By name: the faked programs' own calls to 127.0.0.1 are to another host.
+        self.https_url = f"https://localhost:{self.ports['s3.port.https']}"
+        self.certificate = certificates.make(self.folder / "tls")
+        self.ca_bundle = str(self.certificate.ca)
         self.access_key, self.secret_key = ACCESS_KEY, SECRET_KEY
         self.log = self.folder / "weed.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -130,6 +141,8 @@ class SeaweedFS:
             "-master.volumeSizeLimitMB=64",
             "-s3",
             f"-s3.config={identities}",
+            f"-s3.cert.file={self.certificate.certificate}",
+            f"-s3.key.file={self.certificate.key}",
             *(f"-{flag}={port}" for flag, port in self.ports.items()),
         ]
         env = clean_environment()

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import ssl
 import urllib.error
 import urllib.request
 import uuid
 
 
 def send(
-    url: str, method: str = "GET", data: bytes | None = None, **headers: str
+    url: str,
+    method: str = "GET",
+    data: bytes | None = None,
+    *,
+    cafile: str | None = None,
+    **headers: str,
 ) -> tuple[int, bytes]:
-    """A request from this (unfaked) process, as a presigned URL's user sends it."""
+    """A request from this (unfaked) process, as a presigned URL's user sends it.
+
+    ``cafile``: the CA an HTTPS server's certificate is trusted through.
+    """
     request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    context = None if cafile is None else ssl.create_default_context(cafile=cafile)
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        with urllib.request.urlopen(request, timeout=30, context=context) as answer:
             return answer.status, answer.read()
     except urllib.error.HTTPError as error:
         body = error.read()
@@ -21,7 +31,9 @@ def send(
         return error.code, body
 
 
-def post_form(post: dict[str, object], content: bytes) -> tuple[int, bytes]:
+def post_form(
+    post: dict[str, object], content: bytes, cafile: str | None = None
+) -> tuple[int, bytes]:
     """A browser's upload with a presigned POST: its fields, then the file."""
     boundary = uuid.uuid4().hex
     fields = post["fields"]
@@ -36,5 +48,6 @@ def post_form(post: dict[str, object], content: bytes) -> tuple[int, bytes]:
         str(post["url"]),
         "POST",
         b"\r\n".join(parts),
+        cafile=cafile,
         **{"Content-Type": f"multipart/form-data; boundary={boundary}"},
     )
