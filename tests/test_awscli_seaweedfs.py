@@ -80,3 +80,33 @@ def test_s3_commands(
     comparison = filecmp.dircmp(tree, back)
     assert comparison.left_list == comparison.right_list == ["one.txt", "sub"]
     assert filecmp.cmp(tree / "sub" / "two.bin", back / "sub" / "two.bin", shallow=False)
+
+
+@pytest.mark.parametrize("install", ["v1", "v2 source", "v2 frozen"])
+def test_s3_commands_over_https(
+    request: pytest.FixtureRequest,
+    seaweedfs: SeaweedFS,
+    faked: Mount,
+    bucket: str,
+    tmp_path: Path,
+    install: str,
+) -> None:
+    """`--ca-bundle` and a certificate valid from 10 days ago to 30 ahead, 400 days ahead:
+    the handshake fails unpatched, and passes with the library (by the real time)."""
+    aws = _aws(request, install)
+    faked.jump(400 * DAY)
+    refused = aws_clis.run_aws(aws, ["s3", "mb", f"s3://{bucket}"], faked, seaweedfs, https=True)
+    assert refused.returncode != 0, refused.said
+    assert "certificate has expired" in refused.stderr, refused.said
+    env = _environment(install, request, tmp_path)
+    upload = tmp_path / "up.txt"
+    upload.write_text("over HTTPS\n")
+    runs = [
+        ["s3", "mb", f"s3://{bucket}"],
+        ["s3", "cp", str(upload), f"s3://{bucket}/up.txt"],
+        ["s3", "ls", f"s3://{bucket}/"],
+    ]
+    outcomes = [aws_clis.run_aws(aws, a, faked, seaweedfs, env, https=True) for a in runs]
+    for outcome in outcomes:
+        assert outcome.returncode == 0, outcome.said
+    assert "up.txt" in outcomes[2].stdout

@@ -19,7 +19,14 @@ from typing import Any
 import pytest
 
 from tests.harness import certificates
-from tests.harness.faketime import DAY, ClockSetup, Libfaketime, Mount, run_client
+from tests.harness.faketime import (
+    DAY,
+    OTHER_SIGNERS_CLIENT,
+    ClockSetup,
+    Libfaketime,
+    Mount,
+    run_client,
+)
 from tests.harness.seaweedfs import SeaweedFS
 from tests.harness.unfaked_http import post_form, send
 
@@ -200,3 +207,33 @@ def test_the_certificate_window() -> None:
     now = datetime.datetime.now(datetime.timezone.utc)
     assert abs(certificate.not_valid_before_utc - (now - 10 * certificates.DAY)).days == 0
     assert abs(certificate.not_valid_after_utc - (now + 30 * certificates.DAY)).days == 0
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("requests_aws4auth") is None
+    or importlib.util.find_spec("httpx_auth") is None,
+    reason="the signers group is not installed",
+)
+@pytest.mark.parametrize("days", [400, -400])
+@pytest.mark.parametrize("patch", ["none", "import"])
+def test_other_signers_over_https(seaweedfs: SeaweedFS, patch: str, days: int) -> None:
+    """requests-aws4auth (requests, urllib3) and httpx-auth (httpx, sync and async)."""
+    result = run_client(
+        "s3-over-https",
+        Libfaketime(f"{days:+d}d"),
+        {
+            "endpoint": seaweedfs.https_url,
+            "access_key": seaweedfs.access_key,
+            "secret_key": seaweedfs.secret_key,
+            "ca_bundle": seaweedfs.ca_bundle,
+            "patch": patch,
+        },
+        program=OTHER_SIGNERS_CLIENT,
+    )
+    signers = ["requests-aws4auth", "httpx-auth", "httpx-auth-async"]
+    assert list(result["results"]) == signers
+    for name, outcome in result["results"].items():
+        if patch == "none":
+            assert _verdict(days) in outcome["code"], (name, outcome)
+        else:
+            assert outcome == {"ok": True, "code": ""}, name

@@ -148,8 +148,12 @@ def run_aws(
     endpoint: Endpoint | SeaweedFS,
     extra_env: dict[str, str] | None = None,
     cwd: Path | None = None,
+    https: bool = False,
 ) -> Outcome:
-    """One ``aws`` command against the local endpoint or SeaweedFS, with its credentials."""
+    """One ``aws`` command against the local endpoint or SeaweedFS, with its credentials.
+
+    ``https``: SeaweedFS's HTTPS endpoint, its CA given with ``--ca-bundle``.
+    """
     access_key, secret_key = (
         (endpoint.access_key, endpoint.secret_key)
         if isinstance(endpoint, SeaweedFS)
@@ -161,7 +165,10 @@ def run_aws(
         "AWS_MAX_ATTEMPTS": "1",
         **(extra_env or {}),
     }
-    argv = [str(aws), *args, "--endpoint-url", endpoint.url, "--output", "json"]
+    url = endpoint.https_url if https and isinstance(endpoint, SeaweedFS) else endpoint.url
+    argv = [str(aws), *args, "--endpoint-url", url, "--output", "json"]
+    if https and isinstance(endpoint, SeaweedFS):
+        argv += ["--ca-bundle", endpoint.ca_bundle]
     result = run_faked(argv, setup, env)
     return Outcome(argv, result.returncode, result.stdout, result.stderr)
 

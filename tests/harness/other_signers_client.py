@@ -237,6 +237,52 @@ SIGNERS: dict[str, Callable[[], None]] = {
 }
 
 
+def _s3_https_signers() -> dict[str, Callable[[], None]]:
+    """requests-aws4auth and httpx-auth (sync, async) listing SeaweedFS's buckets on HTTPS."""
+    key, secret, ca = OPTIONS["access_key"], OPTIONS["secret_key"], OPTIONS["ca_bundle"]
+    url = ENDPOINT + "/"
+
+    def aws4auth() -> None:
+        import requests_aws4auth
+
+        _requests_get(
+            url, auth=requests_aws4auth.AWS4Auth(key, secret, "us-east-1", "s3"), verify=ca
+        )
+
+    def httpx_auth(asynchronous: bool) -> Callable[[], None]:
+        def sign() -> None:
+            import httpx
+            import httpx_auth
+
+            auth = httpx_auth.AWS4Auth(
+                access_id=key, secret_key=secret, region="us-east-1", service="s3"
+            )
+            if not asynchronous:
+                response = httpx.get(url, auth=auth, timeout=30, verify=ca)
+            else:
+
+                async def main() -> Any:
+                    async with httpx.AsyncClient(timeout=30, verify=ca) as client:
+                        return await client.get(url, auth=auth)
+
+                response = asyncio.run(main())
+            _check(response.status_code, response.content)
+
+        return sign
+
+    return {
+        "requests-aws4auth": aws4auth,
+        "httpx-auth": httpx_auth(False),
+        "httpx-auth-async": httpx_auth(True),
+    }
+
+
+def scenario_s3_over_https() -> dict[str, Any]:
+    """Each signer lists SeaweedFS's buckets over HTTPS, with the library on as OPTIONS says."""
+    with patched(OPTIONS["patch"]):
+        return {"results": {name: attempt(sign) for name, sign in _s3_https_signers().items()}}
+
+
 def attempt(call: Callable[[], Any]) -> dict[str, Any]:
     try:
         call()
