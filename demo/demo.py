@@ -41,7 +41,8 @@ PROGRAM = textwrap.dedent(
     """
 )
 
-# The same upload to a real S3 server: SeaweedFS answers in its own words.
+# The same upload to a real S3 server over HTTPS, as AWS is: SeaweedFS answers in
+# its own words, and its certificate (the demo's own CA) is judged by OpenSSL.
 UPLOAD = textwrap.dedent(
     """
     import json, sys, time
@@ -50,7 +51,7 @@ UPLOAD = textwrap.dedent(
     import boto3
     s3 = boto3.client(
         "s3", endpoint_url=sys.argv[2], region_name="us-east-1",
-        aws_access_key_id=sys.argv[3], aws_secret_access_key=sys.argv[4],
+        aws_access_key_id=sys.argv[3], aws_secret_access_key=sys.argv[4], verify=sys.argv[5],
     )
     try:
         s3.create_bucket(Bucket="demo")
@@ -75,7 +76,7 @@ def run(mode: str, mount: Mount, endpoint: Endpoint) -> dict[str, object]:
 
 
 def upload(mode: str, mount: Mount, s3: SeaweedFS) -> dict[str, object]:
-    return _faked([UPLOAD, mode, s3.url, s3.access_key, s3.secret_key], mount)
+    return _faked([UPLOAD, mode, s3.https_url, s3.access_key, s3.secret_key, s3.ca_bundle], mount)
 
 
 def _faked(arguments: list[str], mount: Mount) -> dict[str, object]:
@@ -130,10 +131,11 @@ def demo(mount: Mount, endpoint: Endpoint, s3: SeaweedFS) -> int:
     print(f"   {patched['said']}")
     print(f"   while its own clock, time.time(), still says {when(float(patched['clock']))}\n")
 
-    print(f"3) a real S3 server, SeaweedFS (S3 at {s3.url}, its own SigV4 check):")
+    print(f"3) a real S3 server, SeaweedFS, over HTTPS as AWS is (S3 at {s3.https_url},")
+    print("   its own SigV4 check; a certificate valid from 10 days ago to 30 days ahead):")
     print("   an upload (create_bucket, put_object) under libfaketime as it is:")
     refused = upload("plain", mount, s3)
-    print(f"   -> {'accepted' if refused['ok'] else 'REFUSED'}, answered by {refused['server']}")
+    print(f"   -> {'accepted' if refused['ok'] else 'REFUSED'} in the TLS handshake, by OpenSSL")
     print(f"   {refused['said']}")
     print("   and with `import libfaketimefs_botocore.patch`:")
     stored = upload("patched", mount, s3)
@@ -145,15 +147,16 @@ def demo(mount: Mount, endpoint: Endpoint, s3: SeaweedFS) -> int:
         and "Signature not yet current" in str(plain["said"])
         and patched["ok"]
         and not refused["ok"]
-        and "RequestTimeTooSkewed" in str(refused["said"])
+        and "certificate has expired" in str(refused["said"])
         and stored["ok"]
         and str(stored["server"]).startswith("SeaweedFS")
     )
     if shown:
         print("So: under a faked clock AWS refuses botocore's signature (SignatureDoesNotMatch:")
-        print("Signature not yet current), and so does a real S3 server (RequestTimeTooSkewed);")
-        print("with libfaketimefs_botocore botocore signs with the real time and both accept it,")
-        print("and the rest of the program keeps the fake time.")
+        print("Signature not yet current), and OpenSSL finds an HTTPS endpoint's certificate")
+        print("expired; with libfaketimefs_botocore botocore signs with the real time, the")
+        print("endpoint's certificate is judged by it, and both accept; the rest of the program")
+        print("keeps the fake time.")
         return 0
     print("The demo did not show what it should: see the answers above.")
     return 1
