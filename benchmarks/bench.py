@@ -118,6 +118,62 @@ def worker(mode: str, iterations: int) -> dict[str, float]:
     return figures
 
 
+def tls_cost(setup: str) -> dict[str, float]:
+    """Seconds for a new client connection's SSL and for a whole handshake (memory BIOs,
+    verifying a certificate of the tests' CA), the fastest of 7 batches; run under
+    libfaketime at the real time, so that the unpatched handshake verifies too."""
+    import ssl
+
+    from tests.harness import certificates
+
+    _turn_on(setup)
+    with tempfile.TemporaryDirectory(prefix="bench-tls-") as directory:
+        made = certificates.make(Path(directory))
+        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_context.load_cert_chain(made.certificate, made.key)
+        client_context = ssl.create_default_context(cafile=str(made.ca))
+    if setup != "plain":
+        # A signature for the host: its connections get the real time.
+        import botocore.session
+
+        botocore.session.get_session().create_client(
+            "s3",
+            endpoint_url="https://localhost",
+            region_name="us-east-1",
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="secret",
+        ).generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
+
+    def new_connection() -> None:
+        client_context.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname="localhost")
+
+    def handshake() -> None:
+        to_server, to_client = ssl.MemoryBIO(), ssl.MemoryBIO()
+        client = client_context.wrap_bio(to_client, to_server, server_hostname="localhost")
+        server = server_context.wrap_bio(to_server, to_client, server_side=True)
+        done = [False, False]
+        while not all(done):
+            for index, side in enumerate((client, server)):
+                if not done[index]:
+                    try:
+                        side.do_handshake()
+                        done[index] = True
+                    except ssl.SSLWantReadError:
+                        pass
+
+    figures = {}
+    for name, operation, count in (("ssl", new_connection, 7000), ("handshake", handshake, 700)):
+        batches = []
+        for _ in range(7):
+            start = time.perf_counter()
+            for _ in range(count // 7):
+                operation()
+            batches.append((time.perf_counter() - start) / (count // 7))
+        figures[name] = min(batches)
+    figures["pid"] = os.getpid()
+    return figures
+
+
 def read_cost(setup: str, iterations: int) -> float:
     """Seconds for one of botocore's signing clock reads, the fastest of 7 timeit runs."""
     import timeit
@@ -256,6 +312,19 @@ def run_env(realtime_file: str | None, faketimerc: str | None = None) -> dict[st
     return env
 
 
+def _at_the_real_time() -> dict[str, str]:
+    """libfaketime preloaded, faking nothing: OpenSSL's check is the library's to change."""
+    from tests.harness.faketime import libfaketime
+
+    return {"LD_PRELOAD": libfaketime(), "FAKETIME": "+0"}
+
+
+def remove_libfaketime_leftovers(pid: int) -> None:
+    from tests.harness.faketime import remove_libfaketime_leftovers as remove
+
+    remove(pid)
+
+
 def run_worker(mode: str, iterations: int, env: dict[str, str]) -> dict[str, float]:
     process = subprocess.run(
         [sys.executable, __file__, "--worker", mode, "--iterations", str(iterations)],
@@ -319,7 +388,11 @@ def main() -> None:
     parser.add_argument("--count-reads")
     parser.add_argument("--disagreeing")
     parser.add_argument("--read-cost")
+    parser.add_argument("--tls-cost")
     arguments = parser.parse_args()
+    if arguments.tls_cost:
+        print(json.dumps(tls_cost(arguments.tls_cost)))
+        return
     if arguments.worker:
         print(json.dumps(worker(arguments.worker, arguments.iterations)))
         return
@@ -398,6 +471,20 @@ def main() -> None:
                     text=True,
                 ).stdout
             )
+            tls_samples: dict[str, list[dict[str, float]]] = {"plain": [], "on": []}
+            tls_env = {**run_env(None), **_at_the_real_time()}
+            for round_number in range(arguments.rounds):
+                for name in ("plain", "on") if round_number % 2 else ("on", "plain"):
+                    process = subprocess.run(
+                        [sys.executable, __file__, "--tls-cost", name],
+                        env=tls_env,
+                        check=True,
+                        capture_output=True,
+                        text=True,
+                    )
+                    figures = json.loads(process.stdout)
+                    remove_libfaketime_leftovers(figures["pid"])
+                    tls_samples[name].append(figures)
         finally:
             endpoint.__exit__()
             mount.stop()
@@ -452,6 +539,15 @@ def main() -> None:
     print("  a file 30 s off the kernel clock, read at every clock read:")
     print(f"    one signature (presigned URL, static credentials):   {reads['signature']:.0f}")
     print(f"    one boto3 API call, refreshable credentials:         {reads['api-call']:.0f}")
+    print("\nA new HTTPS connection to a host signed for, under libfaketime (at the real time),")
+    print("median of the fastest of 7 batches; patched: its certificate judged by the real time:")
+    for figure, label in (("ssl", "its SSL (wrap_bio)"), ("handshake", "a whole handshake")):
+        plain_tls = statistics.median(f[figure] for f in tls_samples["plain"])
+        on_tls = statistics.median(f[figure] for f in tls_samples["on"])
+        print(
+            f"  {label:22}{plain_tls * 1e6:9.1f} us unpatched {on_tls * 1e6:9.1f} us patched "
+            f"({on_tls - plain_tls:+.1e} s, {on_tls / plain_tls - 1:+.1%})"
+        )
     boto3_import, library_import, patch = import_cost(arguments.rounds * 2)
     print("\nImport time, median:")
     print(f"  import boto3:                                  {boto3_import * 1e3:7.1f} ms")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import ssl
 import sys
 from pathlib import Path
 
@@ -71,6 +72,14 @@ def test_each_libfaketime_is_preloaded(name: str) -> None:
     report = json.loads(result.stdout)
     assert report["libfaketime_preloaded"] is True
     assert report["skew_seconds"] > 399 * 86400
+    assert report["tls"].startswith(f"the real time, {ssl.OPENSSL_VERSION}, for the hosts"), report
+
+
+def test_tls_line_says_how_certificates_are_judged() -> None:
+    faked = run_faked([sys.executable, "-m", "libfaketimefs_botocore", "check"], Libfaketime("+1d"))
+    assert f"TLS certificates:  the real time, {ssl.OPENSSL_VERSION}" in faked.stdout
+    unfaked = run_faked([sys.executable, "-m", "libfaketimefs_botocore", "check"], Unfaked())
+    assert "TLS certificates:  the process clock, not faked for C code here" in unfaked.stdout
 
 
 @pytest.mark.parametrize(
