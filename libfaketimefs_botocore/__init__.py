@@ -5,7 +5,8 @@ policies, and credential and token expiry: from the libfaketimefs file named
 by ``FAKETIME_REALTIME_FILE`` when it is set, else from the kernel's clock,
 which libfaketime, freezegun and time-machine do not reach. The rest of the
 program keeps the fake time. ``signing_time()`` signs with a time of the
-caller's choosing instead, in one thread or task.
+caller's choosing instead, in one thread or task. Under libfaketime, the
+certificates of the endpoints they sign for are judged by the real time too.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from __future__ import annotations
 from libfaketimefs_botocore.chosen_time import signing_time
 from libfaketimefs_botocore.clock import RealtimeError
 from libfaketimefs_botocore.signing import patch_botocore, realtime_signing
+from libfaketimefs_botocore.tls import TLSTimeWarning
 
-__all__ = ["RealtimeError", "__version__", "patch_botocore", "realtime_signing", "signing_time"]
+__all__ = [
+    "RealtimeError",
+    "TLSTimeWarning",
+    "__version__",
+    "patch_botocore",
+    "realtime_signing",
+    "signing_time",
+]
 
 __version__ = "0.5.0"

@@ -237,3 +237,22 @@ def test_other_signers_over_https(seaweedfs: SeaweedFS, patch: str, days: int) -
             assert _verdict(days) in outcome["code"], (name, outcome)
         else:
             assert outcome == {"ok": True, "code": ""}, name
+
+
+# In every matrix session: CPython's layout of _ssl's objects, on each Python.
+@pytest.mark.pins
+@pytest.mark.parametrize("patch", ["none", "import"])
+def test_each_python_judges_by_the_real_time(tmp_path: Path, patch: str) -> None:
+    certificate = certificates.make(tmp_path / "tls")
+    with certificates.https_server(certificate) as url:
+        result = run_client(
+            "s3-server",
+            Libfaketime("+400d"),
+            {"endpoint": url, "bucket": "b", "folder": str(tmp_path), "patch": patch},
+            extra_env={"AWS_CA_BUNDLE": str(certificate.ca)},
+        )
+    code = result["results"]["create_bucket"]["code"]
+    if patch == "none":
+        assert EXPIRED in code, result
+    else:
+        assert code == "AccessDenied", result  # the server's own answer: the handshake passed

@@ -15,3 +15,10 @@ keeps the program's clock.
 freezegun and time-machine do not reach OpenSSL, which reads the C clock:
 nothing changes under them.
 """
+
+
+class TLSTimeWarning(RuntimeWarning):
+    """Certificates are judged by the faked process clock: the real time cannot be set here.
+
+    Warned once, at the first handshake with a host signed for, with the reason.
+    """

@@ -18,11 +18,7 @@ import wrapt
 
 from libfaketimefs_botocore import clock, replacements
 from libfaketimefs_botocore.clock import libfaketime
-from libfaketimefs_botocore.tls import openssl, signed_hosts
-
-
-class TLSTimeWarning(RuntimeWarning):
-    """Certificates are judged by the process clock: the real time cannot be set here."""
+from libfaketimefs_botocore.tls import TLSTimeWarning, openssl, signed_hosts
 
 
 class _State:
