@@ -29,6 +29,7 @@ import sysconfig
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 OPERATIONS = ("sigv4-header", "s3-presigned-url", "api-call")
@@ -105,17 +106,21 @@ def worker(mode: str, iterations: int) -> dict[str, float]:
     for name, operation, count in operations:
         for _ in range(count // 10):
             operation()
-        # The fastest of several batches: a batch the machine interrupted
-        # says nothing about the code.
-        batches = []
-        for _ in range(7):
-            start = time.perf_counter()
-            for _ in range(count // 7):
-                operation()
-            batches.append((time.perf_counter() - start) / (count // 7))
-        figures[name] = min(batches)
+        figures[name] = fastest(operation, count)
     figures["pid"] = os.getpid()
     return figures
+
+
+def fastest(operation: Callable[[], object], count: int) -> float:
+    """Seconds per call, the fastest of 7 batches that make ``count`` calls in all: a batch
+    the machine interrupted says nothing about the code."""
+    batches = []
+    for _ in range(7):
+        start = time.perf_counter()
+        for _ in range(count // 7):
+            operation()
+        batches.append((time.perf_counter() - start) / (count // 7))
+    return min(batches)
 
 
 def tls_cost(setup: str) -> dict[str, float]:
@@ -161,17 +166,11 @@ def tls_cost(setup: str) -> dict[str, float]:
                     except ssl.SSLWantReadError:
                         pass
 
-    figures = {}
-    for name, operation, count in (("ssl", new_connection, 7000), ("handshake", handshake, 700)):
-        batches = []
-        for _ in range(7):
-            start = time.perf_counter()
-            for _ in range(count // 7):
-                operation()
-            batches.append((time.perf_counter() - start) / (count // 7))
-        figures[name] = min(batches)
-    figures["pid"] = os.getpid()
-    return figures
+    return {
+        "ssl": fastest(new_connection, 7000),
+        "handshake": fastest(handshake, 700),
+        "pid": os.getpid(),
+    }
 
 
 def read_cost(setup: str, iterations: int) -> float:

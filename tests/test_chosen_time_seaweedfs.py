@@ -37,15 +37,20 @@ HALF_HOUR = datetime.timedelta(minutes=30)
 BODY = b"behind a CDN"
 
 
+def _client_arguments(seaweedfs: SeaweedFS) -> dict[str, Any]:
+    """boto3's and aiobotocore's ``create_client`` arguments for SeaweedFS."""
+    return {
+        "service_name": "s3",
+        "endpoint_url": seaweedfs.url,
+        "region_name": "us-east-1",
+        "aws_access_key_id": seaweedfs.access_key,
+        "aws_secret_access_key": seaweedfs.secret_key,
+        "config": Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    }
+
+
 def _client(seaweedfs: SeaweedFS) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=seaweedfs.url,
-        region_name="us-east-1",
-        aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key,
-        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-    )
+    return boto3.client(**_client_arguments(seaweedfs))
 
 
 @pytest.fixture
@@ -133,14 +138,7 @@ def test_aiobotocore_tasks_each_sign_with_their_own_time(
     chosen = [real - 60 * index for index in range(1, 9)]
 
     async def main() -> tuple[list[str], str, dict[str, Any]]:
-        async with get_session().create_client(
-            "s3",
-            endpoint_url=seaweedfs.url,
-            region_name="us-east-1",
-            aws_access_key_id=seaweedfs.access_key,
-            aws_secret_access_key=seaweedfs.secret_key,
-            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-        ) as s3:
+        async with get_session().create_client(**_client_arguments(seaweedfs)) as s3:
 
             async def task(index: int) -> str:
                 async with signing_time(at=datetime.datetime.fromtimestamp(chosen[index], UTC)):

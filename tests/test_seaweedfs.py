@@ -16,22 +16,12 @@ from typing import Any
 import pytest
 
 from tests.harness.faketime import DAY, ClockSetup, Libfaketime, Mount, Unfaked, run_client
-from tests.harness.seaweedfs import SeaweedFS
+from tests.harness.seaweedfs import S3_SERVER_OPERATIONS, SeaweedFS
 from tests.harness.unfaked_http import post_form, send
 
 pytestmark = pytest.mark.timeout(300)
 
-OPERATIONS = [
-    "create_bucket",
-    "put_object",
-    "get_object",
-    "copy_object",
-    "list_objects_v2",
-    "delete_objects",
-    "upload_file",
-    "download_file",
-    "multipart_content",
-]
+OPERATIONS = S3_SERVER_OPERATIONS
 
 
 def _run(

@@ -27,22 +27,12 @@ from tests.harness.faketime import (
     Mount,
     run_client,
 )
-from tests.harness.seaweedfs import SeaweedFS
+from tests.harness.seaweedfs import S3_SERVER_OPERATIONS, SeaweedFS
 from tests.harness.unfaked_http import post_form, send
 
 pytestmark = pytest.mark.timeout(300)
 
-OPERATIONS = [
-    "create_bucket",
-    "put_object",
-    "get_object",
-    "copy_object",
-    "list_objects_v2",
-    "delete_objects",
-    "upload_file",
-    "download_file",
-    "multipart_content",
-]
+OPERATIONS = S3_SERVER_OPERATIONS
 # What OpenSSL says of a certificate outside its validity at the time it judges by.
 EXPIRED = "certificate has expired"
 NOT_YET_VALID = "certificate is not yet valid"

@@ -53,6 +53,18 @@ PORT_FLAGS = (
     "s3.port.lance",
 )
 START_TIMEOUT = 60.0
+# What client.py's s3-server scenario does, in the order it reports it.
+S3_SERVER_OPERATIONS = [
+    "create_bucket",
+    "put_object",
+    "get_object",
+    "copy_object",
+    "list_objects_v2",
+    "delete_objects",
+    "upload_file",
+    "download_file",
+    "multipart_content",
+]
 
 
 def weed() -> str:
