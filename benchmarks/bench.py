@@ -137,17 +137,17 @@ def tls_cost(setup: str) -> dict[str, float]:
         server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         server_context.load_cert_chain(made.certificate, made.key)
         client_context = ssl.create_default_context(cafile=str(made.ca))
-    if setup != "plain":
-        # A signature for the host: its connections get the real time.
-        import botocore.session
+    # A signature for the host (patched, its connections get the real time); made
+    # unpatched too, so that both processes hold the same.
+    import botocore.session
 
-        botocore.session.get_session().create_client(
-            "s3",
-            endpoint_url="https://localhost",
-            region_name="us-east-1",
-            aws_access_key_id="AKIDEXAMPLE",
-            aws_secret_access_key="secret",
-        ).generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
+    botocore.session.get_session().create_client(
+        "s3",
+        endpoint_url="https://localhost",
+        region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+    ).generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
 
     def new_connection() -> None:
         client_context.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname="localhost")
