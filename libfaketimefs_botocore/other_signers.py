@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any, Callable
 
-from libfaketimefs_botocore import replacements
+from libfaketimefs_botocore import chosen_time, clock, replacements
 from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
 from libfaketimefs_botocore.tls import signed_hosts
@@ -39,6 +39,72 @@ def _destination_url(*args: Any, request: Any, **kwargs: Any) -> str:
 # ``sign(*, request, identity, properties)`` of aws-sdk-signers' SigV4 signers,
 # which smithy-python's clients use: the request's ``destination`` URI.
 signs_destination = replacements.signing_for(_destination_url)
+# smithy-python's clients --------------------------------------------------------
+#
+# A smithy-python client's answers reach no hook of botocore's: its request
+# pipeline's retry loop (``RequestPipeline._retry``) ends with the last
+# attempt's output, the HTTP response beside it. When that is a refusal for
+# the request's time whose ``Date`` teaches the endpoint's clock, the call
+# goes again at once, once, as botocore's do: a request refused for its time
+# was not executed.
+
+
+async def _smithy_retry(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    output = await wrapped(*args, **kwargs)
+    # A time the caller chose is not the endpoint's to correct.
+    if not SWITCH.on or chosen_time.here() is not None:
+        return output
+    # Learned from either way; an event stream, though, was handed to the caller
+    # with the first attempt, and is not sent again.
+    if not _learned_from(output) or _request_future(*args, **kwargs) is not None:
+        return output
+    from smithy_core.aio.utils import seek
+
+    await seek(_request_context(*args, **kwargs).transport_request.body, 0)
+    return await wrapped(*args, **kwargs)
+
+
+def _request_context(call: Any, request_context: Any, *args: Any, **kwargs: Any) -> Any:
+    return request_context
+
+
+def _request_future(
+    call: Any, request_context: Any, request_future: Any = None, **kwargs: Any
+) -> Any:
+    return request_future
+
+
+def _learned_from(output: Any) -> bool:
+    """Whether a call's output is a refusal for its time that taught its endpoint's clock."""
+    response: Any = getattr(output, "transport_response", None)
+    request: Any = getattr(output, "transport_request", None)
+    if not isinstance(getattr(output, "response", None), Exception) or response is None:
+        return False
+    try:
+        headers = {field.name.lower(): field.as_string() for field in response.fields}
+        url = str(request.destination.build())
+    except (AttributeError, TypeError):  # not the HTTP request and response this reads
+        return False
+    # REST JSON's error type, "Code" or "Code:namespace".
+    code = headers.get("x-amzn-errortype", "").split(":")[0]
+    endpoint_now = endpoint_offsets.http_refusal_clock(
+        getattr(response, "status", None), code, headers
+    )
+    real = None if endpoint_now is None else clock.now()
+    return (
+        endpoint_now is not None
+        and real is not None
+        and endpoint_offsets.learn(url, endpoint_now, real)
+    )
+
+
+def smithy_retry(original: Any) -> replacements.RealtimeMethod:
+    """smithy-core's ``RequestPipeline._retry``: every call of a smithy-python client."""
+    return replacements.RealtimeMethod(original, _smithy_retry)
+
+
 # ``auth(request)`` of a requests ``AuthBase``.
 signs_prepared_request = replacements.signing_for(_prepared_request_url)
 # ``sign(method, url, ...)``: aws-request-signer's and opensearch-py's.

@@ -374,6 +374,13 @@ SMITHY = (
         "smithy-aws-core's process credentials expiry: datetime.now(UTC)",
         replacements.RealtimeDatetimeClass,
     ),
+    WrapPoint(
+        "smithy_core.aio.client",
+        "RequestPipeline._retry",
+        "smithy-python clients' refusals for a request's time: learn the endpoint's clock, "
+        "send again",
+        other_signers.smithy_retry,
+    ),
 )
 
 # awscrt fills a signing config's date in Python when it is given none, and

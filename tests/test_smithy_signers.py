@@ -151,12 +151,34 @@ def test_a_faker_in_the_program_with_realtime_signing(
 
 
 @needs_smithy
+@pytest.mark.parametrize("patch", ["import", "none"])
+def test_a_smithy_client_learns_the_endpoint_clock_from_its_refusal(
+    seaweedfs: SeaweedFS, endpoint: Endpoint, bucket: str, patch: str
+) -> None:
+    """The endpoint's clock an hour ahead, under libfaketime 400 days ahead: a Bedrock Runtime
+    client alone is refused for its time once, learns the clock from the refusal's Date, and
+    is sent again at once, with the endpoint's time; unpatched, it is refused for the fake time."""
+    endpoint.state.clock_offset = 3600.0
+    result = _run(Libfaketime("+400d"), seaweedfs, endpoint, bucket, patch, ["bedrock-runtime"])
+    verdicts = endpoint.state.verdicts
+    if patch == "none":
+        assert result["results"]["bedrock-runtime"]["ok"] is False
+        assert [verdict.accepted for verdict in verdicts] == [False]
+        return
+    assert result["results"] == {"bedrock-runtime": {"ok": True, "code": ""}}
+    assert [verdict.accepted for verdict in verdicts] == [False, True]
+    accepted = verdicts[1]
+    assert accepted.signed_at is not None
+    assert abs(accepted.signed_at - (time.time() + 3600)) < 120
+
+
+@needs_smithy
 def test_an_endpoint_clock_learned_by_botocore_applies_to_a_smithy_client(
     seaweedfs: SeaweedFS, endpoint: Endpoint, bucket: str
 ) -> None:
-    """The endpoint's clock an hour ahead. smithy-python clients have no hook that sees a
-    refusal (see the docs), but aws-sdk-signers signs for ``request.destination``, so a clock
-    botocore learned for that endpoint applies to a Bedrock Runtime client's signatures."""
+    """The endpoint's clock an hour ahead: aws-sdk-signers signs for ``request.destination``,
+    so a clock botocore learned for that endpoint applies to a Bedrock Runtime client's
+    signatures, which are accepted at the first attempt."""
     endpoint.state.clock_offset = 3600.0
     result = _run(
         Libfaketime("+400d"),

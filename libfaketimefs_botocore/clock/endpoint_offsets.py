@@ -90,13 +90,29 @@ def refusal_clock(response: Any) -> float | None:
     # A parser or handler of someone else's may have put anything here.
     metadata = _mapping(parsed.get("ResponseMetadata"))
     error = _mapping(parsed.get("Error"))
-    code = error.get("Code")
+    return http_refusal_clock(
+        metadata.get("HTTPStatusCode"),
+        error.get("Code"),
+        _mapping(metadata.get("HTTPHeaders")),
+        error.get("ServerTime"),
+    )
+
+
+def http_refusal_clock(
+    status: object, code: object, headers: Mapping[str, Any], server_time: object = None
+) -> float | None:
+    """The endpoint's clock, when an HTTP answer refused a request and says what time it is.
+
+    A refusal is a 401 or 403, or an error ``code`` that speaks of time; the
+    clock is S3's ``ServerTime`` or the ``Date`` header (``headers``, by name
+    in lower case or as sent).
+    """
     is_time_code = isinstance(code, str) and code in TIME_CODES
-    if metadata.get("HTTPStatusCode") not in (401, 403) and not is_time_code:
+    if status not in (401, 403) and not is_time_code:
         return None
     if not enabled():
         return None
-    return _endpoint_clock(_mapping(metadata.get("HTTPHeaders")), error)
+    return _endpoint_clock(headers, server_time)
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
@@ -132,8 +148,7 @@ def forget() -> None:
     offsets = {}
 
 
-def _endpoint_clock(headers: Mapping[str, Any], error: Mapping[str, Any]) -> float | None:
-    server_time = error.get("ServerTime")
+def _endpoint_clock(headers: Mapping[str, Any], server_time: object) -> float | None:
     if isinstance(server_time, str):
         seconds = _iso8601(server_time)
         if seconds is not None:
