@@ -53,6 +53,8 @@ def verify_time() -> openssl.VerifyTime | None:
             _STATE.verify_time = openssl.open_verify_time()
         except openssl.Unavailable as error:
             _STATE.unavailable = str(error)
+        except Exception as error:  # noqa: BLE001 - anything unforeseen: the process clock
+            _STATE.unavailable = f"{type(error).__name__}: {error}"
     return _STATE.verify_time
 
 
