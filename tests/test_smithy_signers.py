@@ -57,6 +57,7 @@ def _run(
     patch: str,
     calls: list[str],
     faker: dict[str, Any] | None = None,
+    https: bool = False,
 ) -> dict[str, Any]:
     import boto3  # the bucket, made by this unfaked process
 
@@ -71,7 +72,7 @@ def _run(
         "sign",
         setup,
         {
-            "endpoint": seaweedfs.url,
+            "endpoint": seaweedfs.https_url if https else seaweedfs.url,
             "access_key": seaweedfs.access_key,
             "secret_key": seaweedfs.secret_key,
             "bucket": bucket,
@@ -83,7 +84,10 @@ def _run(
             "calls": calls,
             "faker": faker,
         },
-        extra_env={"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"} if patch == "autopatch" else None,
+        extra_env={
+            **({"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"} if patch == "autopatch" else {}),
+            **({"AWS_CA_BUNDLE": seaweedfs.ca_bundle} if https else {}),
+        },
         program=SMITHY_CLIENT,
     )
 
@@ -148,6 +152,25 @@ def test_a_faker_in_the_program_with_realtime_signing(
     )
     assert abs(result["fake"] - time.time() - days * DAY) < 120
     assert result["results"] == {name: {"ok": True, "code": ""} for name in calls}
+
+
+@needs_smithy
+@pytest.mark.parametrize("days", [400, -400])
+@pytest.mark.parametrize("patch", ["import", "none"])
+def test_aws_sdk_signers_over_https(
+    seaweedfs: SeaweedFS, endpoint: Endpoint, bucket: str, patch: str, days: int
+) -> None:
+    """SigV4Signer's and AsyncSigV4Signer's requests to SeaweedFS's HTTPS endpoint: the host
+    they signed for has its certificate judged by the real time; unpatched, the fake one."""
+    calls = ["sigv4-signer", "async-sigv4-signer"]
+    result = _run(Libfaketime(f"{days:+d}d"), seaweedfs, endpoint, bucket, patch, calls, https=True)
+    for name in calls:
+        outcome = result["results"][name]
+        if patch == "none":
+            verdict = "certificate has expired" if days > 0 else "certificate is not yet valid"
+            assert verdict in outcome["code"], (name, outcome)
+        else:
+            assert outcome == {"ok": True, "code": ""}, name
 
 
 @needs_smithy
