@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from pathlib import Path
 
 from tests.harness.faketime import DAY, Mount, run_faked
-from tests.harness.seaweedfs import SeaweedFS
+from tests.harness.seaweedfs import HOST, SeaweedFS
 
 
 def test_faked_process_sees_the_fake_time_and_its_shm_files_are_removed(faked: Mount) -> None:
@@ -35,6 +36,25 @@ def test_seaweedfs_leaves_no_process_or_file_behind() -> None:
     server.stop()
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
     assert not folder.exists()
+
+
+def test_seaweedfs_starts_on_other_ports_when_one_is_taken() -> None:
+    """Another listener on one of its ports: weed exits, and is started on new ones."""
+    server = SeaweedFS(prefix="libfaketimefs-harness-s3-")
+    taken = server.ports["volume.port.grpc"]
+    with socket.socket() as blocker:
+        blocker.bind((HOST, taken))
+        blocker.listen()
+        server.start()
+    try:
+        assert taken not in server.ports.values()
+        assert server.process is not None
+        assert set(server.ports.values()) == {int(p) for p in _listening(server.process.pid)}
+        assert server.url.endswith(f":{server.ports['s3.port']}")
+        assert server.https_url.endswith(f":{server.ports['s3.port.https']}")
+    finally:
+        server.stop()
+    assert not server.folder.exists()
 
 
 def _listening(pid: int) -> list[str]:

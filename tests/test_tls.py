@@ -49,23 +49,24 @@ def _setup(name: str, days: int, mount: Mount) -> ClockSetup:
     return mount
 
 
+def _https(seaweedfs: SeaweedFS, **more: Any) -> dict[str, Any]:
+    """A client program's options for SeaweedFS's HTTPS endpoint."""
+    return {
+        "endpoint": seaweedfs.https_url,
+        "access_key": seaweedfs.access_key,
+        "secret_key": seaweedfs.secret_key,
+        **more,
+    }
+
+
 def _s3_server(
     seaweedfs: SeaweedFS, setup: ClockSetup, bucket: str, folder: Path, patch: str, **more: Any
 ) -> dict[str, Any]:
+    """The s3-server scenario, on the HTTPS endpoint unless ``endpoint=`` says another."""
+    ca_bundle = more.pop("ca_bundle", seaweedfs.ca_bundle)
+    options = _https(seaweedfs, bucket=bucket, folder=str(folder), patch=patch, **more)
     return run_client(
-        "s3-server",
-        setup,
-        {
-            "endpoint": more.pop("endpoint", seaweedfs.https_url),
-            "access_key": seaweedfs.access_key,
-            "secret_key": seaweedfs.secret_key,
-            "bucket": bucket,
-            "folder": str(folder),
-            "patch": patch,
-            **more,
-        },
-        extra_env={"AWS_CA_BUNDLE": more.get("ca_bundle", seaweedfs.ca_bundle)},
-        timeout=240,
+        "s3-server", setup, options, extra_env={"AWS_CA_BUNDLE": ca_bundle}, timeout=240
     )
 
 
@@ -149,13 +150,7 @@ def test_aiobotocore_over_https(
     result = run_client(
         "s3-server-aio",
         _setup(faker, days, faked),
-        {
-            "endpoint": seaweedfs.https_url,
-            "access_key": seaweedfs.access_key,
-            "secret_key": seaweedfs.secret_key,
-            "bucket": bucket,
-            "patch": patch,
-        },
+        _https(seaweedfs, bucket=bucket, patch=patch),
         extra_env={"AWS_CA_BUNDLE": seaweedfs.ca_bundle},
     )
     if patch == "none":
@@ -174,11 +169,7 @@ def test_without_the_verification_time_a_warning_and_the_process_clock(
     result = run_client(
         "tls-fallback",
         Libfaketime("+400d"),
-        {
-            "endpoint": seaweedfs.https_url,
-            "access_key": seaweedfs.access_key,
-            "secret_key": seaweedfs.secret_key,
-        },
+        _https(seaweedfs),
         extra_env={"AWS_CA_BUNDLE": seaweedfs.ca_bundle},
     )
     assert [call["ok"] for call in result["calls"]] == [False, False]
@@ -215,13 +206,7 @@ def test_other_signers_over_https(
     result = run_client(
         "s3-over-https",
         _setup(faker, days, faked),
-        {
-            "endpoint": seaweedfs.https_url,
-            "access_key": seaweedfs.access_key,
-            "secret_key": seaweedfs.secret_key,
-            "ca_bundle": seaweedfs.ca_bundle,
-            "patch": patch,
-        },
+        _https(seaweedfs, ca_bundle=seaweedfs.ca_bundle, patch=patch),
         program=OTHER_SIGNERS_CLIENT,
     )
     signers = ["requests-aws4auth", "httpx-auth", "httpx-auth-async"]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -78,22 +79,53 @@ def weed() -> str:
     return found
 
 
+def _ephemeral_ports() -> range:
+    """The ports the kernel gives outgoing connections (the local end of each)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as file:
+            low, high = map(int, file.read().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999  # Linux's default
+    return range(low, high + 1)
+
+
 def free_ports(count: int) -> list[int]:
-    """Free loopback ports below 55536, so that a default gRPC port (+10000) stays valid."""
+    """Free loopback ports outside the kernel's ephemeral range.
+
+    A port chosen by binding to port 0 lies in that range, and between its
+    release here and weed's bind any outgoing connection of the machine (weed's
+    own gRPC clients among them) may take it as its local end: weed then exits
+    with "address already in use". Ports from 10000 up, outside the range, are
+    taken only by a listener, so only another test's choice can collide, and
+    :meth:`SeaweedFS.start` chooses again then.
+    """
+    ephemeral = _ephemeral_ports()
+    candidates = [port for port in range(10000, 65536) if port not in ephemeral]
+    random.shuffle(candidates)
     ports: list[int] = []
     held = []
     try:
-        while len(ports) < count:
+        for port in candidates:
+            if len(ports) == count:
+                break
             sock = socket.socket()
-            sock.bind((HOST, 0))
-            port = sock.getsockname()[1]
+            try:
+                sock.bind((HOST, port))
+            except OSError:
+                sock.close()
+                continue
             held.append(sock)  # held until all are chosen: no port twice
-            if port < 55536:
-                ports.append(port)
+            ports.append(port)
     finally:
         for sock in held:
             sock.close()
+    if len(ports) < count:
+        raise RuntimeError(f"fewer than {count} free ports outside {ephemeral}")
     return ports
+
+
+class PortTaken(RuntimeError):
+    """weed could not listen on a port it was given: another listener took it first."""
 
 
 class SeaweedFS:
@@ -106,15 +138,18 @@ class SeaweedFS:
 
     def __init__(self, prefix: str = "seaweedfs-") -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=prefix))
-        self.ports = dict(zip(PORT_FLAGS, free_ports(len(PORT_FLAGS))))
-        self.url = f"http://{HOST}:{self.ports['s3.port']}"
-        # By name: the faked programs' own calls to 127.0.0.1 are to another host.
-        self.https_url = f"https://localhost:{self.ports['s3.port.https']}"
+        self._choose_ports()
         self.certificate = certificates.make(self.folder / "tls")
         self.ca_bundle = str(self.certificate.ca)
         self.access_key, self.secret_key = ACCESS_KEY, SECRET_KEY
         self.log = self.folder / "weed.log"
         self.process: subprocess.Popen[bytes] | None = None
+
+    def _choose_ports(self) -> None:
+        self.ports = dict(zip(PORT_FLAGS, free_ports(len(PORT_FLAGS))))
+        self.url = f"http://{HOST}:{self.ports['s3.port']}"
+        # By name: the faked programs' own calls to 127.0.0.1 are to another host.
+        self.https_url = f"https://localhost:{self.ports['s3.port.https']}"
 
     def __enter__(self) -> SeaweedFS:
         self.start()
@@ -123,7 +158,19 @@ class SeaweedFS:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def start(self) -> None:
+    def start(self, attempts: int = 3) -> None:
+        """Start weed; with other ports if another test's server took one of these first."""
+        for attempt in range(1, attempts + 1):
+            try:
+                self._start()
+                return
+            except PortTaken:
+                if attempt == attempts:
+                    self.stop()
+                    raise
+                self._choose_ports()
+
+    def _start(self) -> None:
         identities = self.folder / "identities.json"
         identities.write_text(
             json.dumps(
@@ -139,6 +186,7 @@ class SeaweedFS:
             )
         )
         data = self.folder / "data"
+        shutil.rmtree(data, ignore_errors=True)  # an attempt's before
         data.mkdir()
         argv = [
             weed(),
@@ -171,6 +219,9 @@ class SeaweedFS:
         try:
             self._wait_until_serving()
         except BaseException:
+            self._end_process()
+            if self._log_says("address already in use"):
+                raise PortTaken(self._log_tail()) from None
             self.stop()
             raise
 
@@ -204,12 +255,21 @@ class SeaweedFS:
             f"({last}):\n{self._log_tail()}"
         )
 
+    def _log_says(self, text: str) -> bool:
+        with contextlib.suppress(OSError):
+            return text in self.log.read_text(errors="replace")
+        return False
+
     def _log_tail(self) -> str:
         with contextlib.suppress(OSError):
             return self.log.read_text(errors="replace")[-4000:]
         return "(no log)"
 
     def stop(self, grace: float = 3.0) -> None:
+        self._end_process(grace)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _end_process(self, grace: float = 3.0) -> None:
         process, self.process = self.process, None
         if process is not None and process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
@@ -220,4 +280,3 @@ class SeaweedFS:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
