@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any, Callable
 
-from libfaketimefs_botocore import chosen_time, clock, replacements
+from libfaketimefs_botocore import chosen_time, replacements
 from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.switch import SWITCH
 from libfaketimefs_botocore.tls import signed_hosts
@@ -39,6 +39,12 @@ def _destination_url(*args: Any, request: Any, **kwargs: Any) -> str:
 # ``sign(*, request, identity, properties)`` of aws-sdk-signers' SigV4 signers,
 # which smithy-python's clients use: the request's ``destination`` URI.
 signs_destination = replacements.signing_for(_destination_url)
+# ``auth(request)`` of a requests ``AuthBase``.
+signs_prepared_request = replacements.signing_for(_prepared_request_url)
+# ``sign(method, url, ...)``: aws-request-signer's and opensearch-py's.
+signs_method_url = replacements.signing_for(_method_url)
+
+
 # smithy-python's clients --------------------------------------------------------
 #
 # A smithy-python client's answers reach no hook of botocore's: its request
@@ -58,22 +64,20 @@ async def _smithy_retry(
         return output
     # Learned from either way; an event stream, though, was handed to the caller
     # with the first attempt, and is not sent again.
-    if not _learned_from(output) or _request_future(*args, **kwargs) is not None:
+    request_context, request_future = _pipeline_arguments(*args, **kwargs)
+    if not _learned_from(output) or request_future is not None:
         return output
     from smithy_core.aio.utils import seek
 
-    await seek(_request_context(*args, **kwargs).transport_request.body, 0)
+    await seek(request_context.transport_request.body, 0)
     return await wrapped(*args, **kwargs)
 
 
-def _request_context(call: Any, request_context: Any, *args: Any, **kwargs: Any) -> Any:
-    return request_context
-
-
-def _request_future(
-    call: Any, request_context: Any, request_future: Any = None, **kwargs: Any
-) -> Any:
-    return request_future
+def _pipeline_arguments(
+    call: Any, request_context: Any, request_future: Any = None
+) -> tuple[Any, Any]:
+    """``_retry(call, request_context, request_future)``'s request context and future."""
+    return request_context, request_future
 
 
 def _learned_from(output: Any) -> bool:
@@ -92,23 +96,12 @@ def _learned_from(output: Any) -> bool:
     endpoint_now = endpoint_offsets.http_refusal_clock(
         getattr(response, "status", None), code, headers
     )
-    real = None if endpoint_now is None else clock.now()
-    return (
-        endpoint_now is not None
-        and real is not None
-        and endpoint_offsets.learn(url, endpoint_now, real)
-    )
+    return replacements.learned(url, endpoint_now)
 
 
 def smithy_retry(original: Any) -> replacements.RealtimeMethod:
     """smithy-core's ``RequestPipeline._retry``: every call of a smithy-python client."""
     return replacements.RealtimeMethod(original, _smithy_retry)
-
-
-# ``auth(request)`` of a requests ``AuthBase``.
-signs_prepared_request = replacements.signing_for(_prepared_request_url)
-# ``sign(method, url, ...)``: aws-request-signer's and opensearch-py's.
-signs_method_url = replacements.signing_for(_method_url)
 
 
 def _auth_flow(

@@ -381,14 +381,19 @@ def _resend_for_its_time(request_dict: dict[str, Any], response: Any) -> bool:
     context = request_dict.get("context")
     if not isinstance(context, dict) or context.get(_RESENT):
         return False
-    endpoint_now = endpoint_offsets.refusal_clock(response)
-    if endpoint_now is None:
-        return False
-    real = clock.now()
-    if real is None or not endpoint_offsets.learn(request_dict["url"], endpoint_now, real):
+    if not learned(request_dict["url"], endpoint_offsets.refusal_clock(response)):
         return False
     context[_RESENT] = True
     return True
+
+
+def learned(url: str, endpoint_now: float | None) -> bool:
+    """Whether a refusal whose endpoint's clock said ``endpoint_now`` taught ``url``'s
+    endpoint a clock other than the one it was signed for (None: it said no time)."""
+    if endpoint_now is None:
+        return False
+    real = clock.now()
+    return real is not None and endpoint_offsets.learn(url, endpoint_now, real)
 
 
 def _needs_retry(

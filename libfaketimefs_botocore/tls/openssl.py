@@ -40,7 +40,7 @@ class VerifyTime:
     """Sets the time an ``_ssl._SSLSocket`` will judge its peer's certificate by."""
 
     library: Any  # the ctypes library: its functions, typed
-    version: str
+    socket_type: type  # _ssl._SSLSocket, whose layout was checked
 
     def set(self, context: ssl.SSLContext, connection: object, seconds: int) -> None:
         """``connection`` (made by ``context``, not yet handshaken) verifies at ``seconds``."""
@@ -51,7 +51,7 @@ class VerifyTime:
         self.library.X509_VERIFY_PARAM_set_time(param, seconds)
 
     def _ssl_of(self, context: ssl.SSLContext, connection: object) -> int:
-        if type(connection) is not _SSL_SOCKET:
+        if type(connection) is not self.socket_type:
             kind = type(connection).__name__
             raise Unavailable(f"the connection is a {kind}, not an _ssl._SSLSocket")
         ctx_pointer = _field(context, 0)
@@ -71,12 +71,8 @@ def _field(instance: object, index: int) -> int:
     return value or 0
 
 
-_SSL_SOCKET: type | None = None
-
-
 def open_verify_time() -> VerifyTime:
     """The way to set verification times here; :class:`Unavailable` says why there is none."""
-    global _SSL_SOCKET
     if sys.implementation.name != "cpython":
         raise Unavailable(f"{sys.implementation.name} is not CPython, whose layout this reads")
     import _ssl
@@ -95,8 +91,7 @@ def open_verify_time() -> VerifyTime:
             f"the libssl found is {found:#x}, not the {ssl.OPENSSL_VERSION_NUMBER:#x} "
             f"that ssl reports ({ssl.OPENSSL_VERSION})"
         )
-    _SSL_SOCKET = socket_type
-    verify_time = VerifyTime(library, ssl.OPENSSL_VERSION)
+    verify_time = VerifyTime(library, socket_type)
     _probe(verify_time)
     return verify_time
 

@@ -8,7 +8,8 @@ does nothing more. A host is kept with the ports signed for on it.
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlsplit
+
+from libfaketimefs_botocore.clock import endpoint_offsets
 
 # Set once, by handshake.install(), before any signature is noted.
 watching = False
@@ -34,15 +35,14 @@ def note(url: str) -> None:
 def _add(head: str, url: str) -> None:
     global hosts, _seen
     try:
-        parts = urlsplit(url)
-        port = parts.port or 443
-    except ValueError:  # not a URL a connection is made to
+        scheme, host, port = endpoint_offsets.endpoint(url)
+    except ValueError:  # not a URL a connection is made to (a port that is not a number)
         return
-    host = _host_key(parts.hostname or "")
+    host = _host_key(host)
     with _lock:
         seen = _seen if len(_seen) < LIMIT else frozenset()
         _seen = seen | {head}
-        if parts.scheme.lower() != "https" or not host:
+        if scheme != "https" or not host:
             return
         kept = hosts if len(hosts) < LIMIT else dict(list(hosts.items())[LIMIT // 2 :])
         hosts = {**kept, host: kept.get(host, frozenset()) | {port}}
