@@ -318,12 +318,6 @@ def _at_the_real_time() -> dict[str, str]:
     return {"LD_PRELOAD": libfaketime(), "FAKETIME": "+0"}
 
 
-def remove_libfaketime_leftovers(pid: int) -> None:
-    from tests.harness.faketime import remove_libfaketime_leftovers as remove
-
-    remove(pid)
-
-
 def run_worker(mode: str, iterations: int, env: dict[str, str]) -> dict[str, float]:
     process = subprocess.run(
         [sys.executable, __file__, "--worker", mode, "--iterations", str(iterations)],
@@ -403,7 +397,7 @@ def main() -> None:
         return
 
     from tests.harness.endpoint import Endpoint
-    from tests.harness.faketime import DAY, Mount
+    from tests.harness.faketime import DAY, Mount, remove_libfaketime_leftovers
 
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         off_file = Path("/dev/shm") / f"bench-realtime-{os.getpid()}"
