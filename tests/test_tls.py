@@ -181,11 +181,11 @@ def test_without_the_verification_time_a_warning_and_the_process_clock(
     assert "localhost" in warning
 
 
-def test_the_certificate_window() -> None:
+def test_the_certificate_window(tmp_path: Path) -> None:
     """The harness's certificate is what the tests say it is."""
     from cryptography import x509
 
-    made = certificates.make(Path(__import__("tempfile").mkdtemp()))
+    made = certificates.make(tmp_path)
     certificate = x509.load_pem_x509_certificate(made.certificate.read_bytes())
     now = datetime.datetime.now(datetime.timezone.utc)
     assert abs(certificate.not_valid_before_utc - (now - 10 * certificates.DAY)).days == 0

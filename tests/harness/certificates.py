@@ -32,8 +32,6 @@ class ServerCertificate:
     ca: Path  # the CA's certificate: what a client trusts
     certificate: Path  # the server's, PEM
     key: Path  # the server's key, PEM
-    not_before: datetime.datetime
-    not_after: datetime.datetime
 
 
 def _name(common_name: str) -> x509.Name:
@@ -77,15 +75,14 @@ def make(
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
-    not_before, not_after = now + valid_from, now + valid_until
     certificate = (
         x509.CertificateBuilder()
         .subject_name(_name(NAMES[0]))
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
+        .not_valid_before(now + valid_from)
+        .not_valid_after(now + valid_until)
         .add_extension(
             x509.SubjectAlternativeName(
                 [x509.DNSName(NAMES[0]), x509.IPAddress(ipaddress.ip_address(NAMES[1]))]
@@ -112,7 +109,7 @@ def make(
             serialization.NoEncryption(),
         )
     )
-    return ServerCertificate(*paths, not_before, not_after)
+    return ServerCertificate(*paths)
 
 
 class _Refusing(http.server.BaseHTTPRequestHandler):
