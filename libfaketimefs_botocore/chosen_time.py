@@ -21,6 +21,8 @@ import datetime
 import math
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Callable, NamedTuple, Union, overload
@@ -126,6 +128,24 @@ def _new_lock_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_lock_in_child)
+
+
+@contextmanager
+def pinned(seconds: float) -> Iterator[None]:
+    """Sign with ``seconds`` in this context while one signature is made.
+
+    For a signer that reads the clock more than once for one signature (a
+    key's date, then the request's time): every read answers the same time,
+    so that a midnight, a floor's step or a callable's answer cannot fall
+    between them. Left in the context it was entered in.
+    """
+    _count(+1)
+    token = _frames.set(_Frame(_Fixed(seconds), _frames.get()))
+    try:
+        yield
+    finally:
+        _frames.reset(token)
+        _count(-1)
 
 
 class SigningTime(BlockAndDecorator):

@@ -150,42 +150,35 @@ def auth_flow(original: Any) -> replacements.RealtimeMethod:
 
 # requests-aws4auth -----------------------------------------------------------
 #
-# An AWS4SigningKey is for one date, taken from the clock when it is made
-# unless given. Made before real-time signing was on, under a faked clock, it
-# is for a fake date: AWS4Auth would remake it at the first request (its own
-# date now real), StrictAWS4Auth would raise DateMismatchError, and
-# PassiveAWS4Auth would sign with it and be refused. So a key made while the
-# switch was off is remade for the real date, once, before a request that
-# takes its date from the clock. A key made while the switch was on is the
-# program's own, on the real time, and keeps requests-aws4auth's rules.
-
-_MADE_WHILE_ON = "_libfaketimefs_botocore_made_while_on"
-
-
-def _note_the_switch(
-    wrapped: Callable[..., None], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> None:
-    wrapped(*args, **kwargs)
-    setattr(instance, _MADE_WHILE_ON, replacements.on_here())
-
-
-def signing_key_init(original: Any) -> replacements.RealtimeMethod:
-    """``AWS4SigningKey.__init__``: whether the key was made with the real time."""
-    return replacements.RealtimeMethod(original, _note_the_switch)
+# An AWS4SigningKey is for one date, fixed when it is made, and the scope of
+# every signature it makes carries that date. The signing time, though, is
+# the library's to choose: the real time, an endpoint's clock on the far side
+# of a midnight from it, or a time chosen with signing_time(). So for a
+# request that takes its date from the clock, the key is remade for the
+# signing time's date, whichever class holds it and whenever it was made, and
+# the signature is made with that one time (pinned: a midnight between the
+# key's read and the request's cannot split them). A request that carries its
+# own date keeps requests-aws4auth's rules.
 
 
 def _aws4auth_call(
     wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     request = args[0] if args else kwargs["req"]
+    url = str(request.url)
     if signed_hosts.watching:
-        signed_hosts.note(str(request.url))
+        signed_hosts.note(url)
     if not replacements.on_here():
         return wrapped(*args, **kwargs)
-    token = endpoint_offsets.signing_for.set(str(request.url))
+    token = endpoint_offsets.signing_for.set(url)
     try:
-        _renew_key_made_while_off(instance, request)
-        return wrapped(*args, **kwargs)
+        seconds = replacements.signing_reading()
+        if seconds is None:  # no source of the real time: the process clock, as elsewhere
+            return wrapped(*args, **kwargs)
+        if type(instance).get_request_date(request) is None:
+            _key_for(instance, seconds, url)
+        with chosen_time.pinned(seconds):
+            return wrapped(*args, **kwargs)
     finally:
         endpoint_offsets.signing_for.reset(token)
 
@@ -195,30 +188,35 @@ def aws4auth_call(original: Any) -> replacements.RealtimeMethod:
     return replacements.RealtimeMethod(original, _aws4auth_call)
 
 
-def _renew_key_made_while_off(auth: Any, request: Any) -> None:
-    key = getattr(auth, "signing_key", None)
-    if key is None or getattr(key, _MADE_WHILE_ON, False):
-        return
-    if type(auth).get_request_date(request) is not None:
-        return  # the request's own date: requests-aws4auth's rules apply
-    seconds = replacements.signing_reading()
-    if seconds is None:
-        return
-    today = replacements.naive_utc(seconds).strftime("%Y%m%d")
-    if key.date == today:
+def _key_for(auth: Any, seconds: float, url: str) -> None:
+    """Make ``auth``'s signing key the one for the date of ``seconds``, or raise."""
+    date = replacements.naive_utc(seconds).strftime("%Y%m%d")
+    if getattr(auth, "date", None) == date:
         return
     if getattr(auth, "refreshable_credentials", None) is not None:
         # __call__ remakes the key from fresh credentials, for this date.
-        auth.date = today
-    elif getattr(key, "secret_key", None) is not None:
-        auth.regenerate_signing_key(date=today)
-    else:
-        from requests_aws4auth.exceptions import DateMismatchError
+        auth.date = date
+        return
+    key = getattr(auth, "signing_key", None)
+    if getattr(key, "secret_key", None) is not None:
+        auth.regenerate_signing_key(date=date)
+        return
+    from requests_aws4auth.exceptions import DateMismatchError
 
-        raise DateMismatchError(
-            f"libfaketimefs-botocore: {type(auth).__name__}'s signing key is for {key.date}, "
-            f"made before real-time signing was on, and the real date is {today}; the key "
-            "keeps no secret key (store_secret_key=False) to be remade with. Make the "
-            "AWS4SigningKey while real-time signing is on, or call "
-            "regenerate_signing_key(secret_key=...) first"
-        )
+    raise DateMismatchError(
+        f"libfaketimefs-botocore: {type(auth).__name__}'s signing key is for "
+        f"{getattr(key, 'date', None)}, and this request is signed on {date} "
+        f"({_signing_time_source(url)}, "
+        f"{replacements.naive_utc(seconds).isoformat(timespec='seconds')}Z); the key keeps "
+        "no secret key (store_secret_key=False) to be remade with. Keep the secret "
+        "(store_secret_key=True), or call regenerate_signing_key(secret_key=..., date=...) "
+        "for the signing date first"
+    )
+
+
+def _signing_time_source(url: str) -> str:
+    if chosen_time.here() is not None:
+        return "the time chosen with signing_time()"
+    if endpoint_offsets.offset_for(url):
+        return "the endpoint's clock, as its refusal told it"
+    return "the real time"

@@ -234,7 +234,7 @@ REQUESTS_AWS4AUTH = (
     WrapPoint(
         "requests_aws4auth.aws4auth",
         "AWS4Auth.__call__",
-        "requests-aws4auth's signatures: the endpoint, and a key made before the switch was on",
+        "requests-aws4auth's signatures: the endpoint, one signing time, its key for that date",
         other_signers.aws4auth_call,
     ),
     WrapPoint(
@@ -242,12 +242,6 @@ REQUESTS_AWS4AUTH = (
         "datetime",
         "requests-aws4auth's signing key date: datetime.now(timezone.utc)",
         replacements.SigningDatetimeClass,
-    ),
-    WrapPoint(
-        "requests_aws4auth.aws4signingkey",
-        "AWS4SigningKey.__init__",
-        "requests-aws4auth's signing key: whether it was made on the real time",
-        other_signers.signing_key_init,
     ),
 )
 

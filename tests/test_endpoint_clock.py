@@ -53,7 +53,7 @@ FIRST_CALLS = [
 def test_unpatched_every_call_is_refused(
     endpoint: Endpoint, offset: int, first: str, refusal: str
 ) -> None:
-    endpoint.state.clock_offset = offset
+    endpoint.put_clock(offset)
     results = _calls(Unfaked(), [(endpoint, first), (endpoint, "sts")], patch="none")
     assert [outcome["ok"] for outcome in results] == [False, False]
     assert _codes(endpoint) == [refusal, "SignatureDoesNotMatch"]
@@ -66,7 +66,7 @@ def test_unpatched_every_call_is_refused(
 def test_first_request_refused_once_then_everything_accepted(
     endpoint: Endpoint, offset: int, first: str, refusal: str, retry_mode: str, signers: str
 ) -> None:
-    endpoint.state.clock_offset = offset
+    endpoint.put_clock(offset)
     calls = [first, "sts", "dynamodb", "s3", "presigned-url", "presigned-post", "sts"]
     results = _calls(
         Unfaked(), [(endpoint, call) for call in calls], signers=signers, retry_mode=retry_mode
@@ -83,8 +83,8 @@ def test_first_request_refused_once_then_everything_accepted(
 
 
 def test_two_endpoints_with_their_own_clocks(endpoint: Endpoint, other_endpoint: Endpoint) -> None:
-    endpoint.state.clock_offset = HOUR
-    other_endpoint.state.clock_offset = -HOUR
+    endpoint.put_clock(HOUR)
+    other_endpoint.put_clock(-HOUR)
     calls = [
         (e, call) for _ in range(3) for call in ("sts", "s3") for e in (endpoint, other_endpoint)
     ]
@@ -99,7 +99,7 @@ def test_two_endpoints_with_their_own_clocks(endpoint: Endpoint, other_endpoint:
 def test_an_endpoint_on_the_real_time_beside_one_that_is_not(
     endpoint: Endpoint, other_endpoint: Endpoint
 ) -> None:
-    endpoint.state.clock_offset = HOUR
+    endpoint.put_clock(HOUR)
     results = _calls(Unfaked(), [(endpoint, "sts"), (other_endpoint, "sts"), (endpoint, "sts")])
     assert results == [OK] * 3
     assert _codes(endpoint) == ["SignatureDoesNotMatch", "", ""]
@@ -109,7 +109,7 @@ def test_an_endpoint_on_the_real_time_beside_one_that_is_not(
 @pytest.mark.parametrize("days", [400, -400])
 def test_under_libfaketime_and_libfaketimefs(faked: Mount, endpoint: Endpoint, days: int) -> None:
     faked.jump(days * DAY)
-    endpoint.state.clock_offset = HOUR
+    endpoint.put_clock(HOUR)
     calls = ["s3", "sts", "presigned-url", "presigned-post", "dynamodb"]
     results = _calls(faked, [(endpoint, call) for call in calls])
     assert results == [OK] * len(calls)
@@ -119,7 +119,7 @@ def test_under_libfaketime_and_libfaketimefs(faked: Mount, endpoint: Endpoint, d
 
 
 def test_turned_off_by_the_variable(endpoint: Endpoint) -> None:
-    endpoint.state.clock_offset = HOUR
+    endpoint.put_clock(HOUR)
     results = _calls(
         Unfaked(),
         [(endpoint, "sts"), (endpoint, "sts")],
@@ -130,7 +130,7 @@ def test_turned_off_by_the_variable(endpoint: Endpoint) -> None:
 
 
 def test_a_refusal_while_the_switch_is_off_teaches_nothing(endpoint: Endpoint) -> None:
-    endpoint.state.clock_offset = HOUR
+    endpoint.put_clock(HOUR)
     results = _calls(
         Unfaked(),
         [(endpoint, "sts"), (endpoint, "sts")],
@@ -145,7 +145,7 @@ def test_a_refusal_while_the_switch_is_off_teaches_nothing(endpoint: Endpoint) -
 @pytest.mark.skipif(not HAS_AIOBOTOCORE, reason="aiobotocore is not installed")
 @pytest.mark.parametrize("offset", [HOUR, -HOUR])
 def test_aiobotocore(endpoint: Endpoint, offset: int) -> None:
-    endpoint.state.clock_offset = offset
+    endpoint.put_clock(offset)
     result = run_client("aio", Unfaked(), {"endpoint": endpoint.url, "patch": "import"})
     assert result["results"] == {"v4": OK, "s3v4-post": OK, "s3v4-query": OK}
     codes = _codes(endpoint)
@@ -155,14 +155,14 @@ def test_aiobotocore(endpoint: Endpoint, offset: int) -> None:
 
 def test_a_small_difference_teaches_nothing(endpoint: Endpoint) -> None:
     # Within AWS's five minutes: accepted, and nothing to learn.
-    endpoint.state.clock_offset = 200
+    endpoint.put_clock(200)
     results = _calls(Unfaked(), [(endpoint, "sts"), (endpoint, "presigned-url")])
     assert results == [OK] * 2
     assert _codes(endpoint) == ["", ""]
 
 
 def test_the_body_of_a_refused_upload_is_sent_again_whole(endpoint: Endpoint) -> None:
-    endpoint.state.clock_offset = -HOUR
+    endpoint.put_clock(-HOUR)
     results = _calls(Unfaked(), [(endpoint, "s3")])
     assert results == [OK]
     # PutObject refused, PutObject again (its payload hash checked), GetObject.

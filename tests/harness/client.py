@@ -194,6 +194,13 @@ def patched(mode: str) -> Iterator[None]:
 
         with libfaketimefs_botocore.signing_time(floor=datetime.timedelta(minutes=2)):
             yield
+    elif mode == "signing-time-at":
+        # The block alone, with the time in OPTIONS["at"] (Unix seconds).
+        import libfaketimefs_botocore
+
+        at = datetime.datetime.fromtimestamp(OPTIONS["at"], datetime.timezone.utc)
+        with libfaketimefs_botocore.signing_time(at=at):
+            yield
     else:
         raise ValueError(mode)
 

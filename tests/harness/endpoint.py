@@ -35,6 +35,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import os
 import re
 import threading
 import time
@@ -63,6 +64,20 @@ SECRET_KEY = "local/endpoint/secret/key/EXAMPLEKEY00"
 SKEW_LIMIT = 300
 MAX_PRESIGN = 7 * 24 * 3600
 ROLE_NAME = "local-role"
+DAY = 86400
+# Set to 1, every clock a test puts off the real time by more than AWS allows
+# is put that far past the UTC midnight on its side instead: what a suite run
+# between 23:00 and 24:00 UTC sees of "an hour ahead" (Endpoint.put_clock).
+ACROSS_MIDNIGHT = "LIBFAKETIMEFS_BOTOCORE_TEST_ACROSS_MIDNIGHT"
+
+
+def across_midnight(offset: float, now: float) -> float:
+    """An offset that puts a clock ``abs(offset)`` past the UTC midnight on its side of ``now``:
+    ahead, into the next day; behind, into the day before."""
+    today = now - now % DAY
+    if offset >= 0:
+        return today + DAY + offset - now
+    return today + offset - now
 
 
 class Rejected(Exception):
@@ -176,6 +191,17 @@ def _iso(seconds: float) -> str:
     )
 
 
+def _check_scope_date(scope_date: str, amz_date: str) -> None:
+    """AWS's first check of a SigV4 credential: its scope's date is the request's date."""
+    if scope_date != amz_date[:8]:
+        raise Rejected(
+            403,
+            "SignatureDoesNotMatch",
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
+            f"from HTTP: '{scope_date}' != '{amz_date[:8]}', from '{amz_date}'.",
+        )
+
+
 def _signature_mismatch() -> Rejected:
     return Rejected(
         403,
@@ -248,6 +274,22 @@ class Endpoint:
     def now(self) -> float:
         """The endpoint's clock: AWS's, which may not be this machine's."""
         return time.time() + self.state.clock_offset
+
+    def put_clock(self, offset: float) -> float:
+        """Put this endpoint's clock ``offset`` seconds off the real one; the offset put.
+
+        With ``LIBFAKETIMEFS_BOTOCORE_TEST_ACROSS_MIDNIGHT=1``, an offset AWS
+        would refuse is put that far past the nearest UTC midnight on its side
+        (:func:`across_midnight`), so that the endpoint's date is not the real one.
+        """
+        if abs(offset) > SKEW_LIMIT and os.environ.get(ACROSS_MIDNIGHT) == "1":
+            offset = across_midnight(offset, time.time())
+        self.state.clock_offset = float(offset)
+        return self.state.clock_offset
+
+    def put_clock_at(self, moment: float) -> None:
+        """Put this endpoint's clock at ``moment`` now (it runs on from there)."""
+        self.state.clock_offset = moment - time.time()
 
     # --- credentials -------------------------------------------------------
 
@@ -353,8 +395,9 @@ class Endpoint:
         )
         if not match:
             raise Rejected(400, "IncompleteSignature", auth)
-        access_key, _, region, service, signed, signature = match.groups()
+        access_key, scope_date, region, service, signed, signature = match.groups()
         amz_date = headers.get("X-Amz-Date", "")
+        _check_scope_date(scope_date, amz_date)
         signed_at = _amz_time(amz_date)
         express_token = headers.get("x-amz-s3session-token")
         credentials = self.credentials_for(
@@ -386,6 +429,7 @@ class Endpoint:
             raise Rejected(400, "IncompleteSignature", auth)
         access_key, day, service, signed, signature = match.groups()
         amz_date = headers.get("X-Amz-Date", "")
+        _check_scope_date(day, amz_date)
         credentials = self.credentials_for(access_key, headers.get("X-Amz-Security-Token"))
         request = self._signed_request(method, url, headers, signed, amz_date, body)
         # The canonical request is SigV4's; the string to sign has no region,
@@ -408,7 +452,8 @@ class Endpoint:
     def _sigv4_query(
         self, method: str, url: str, headers: Message, query: dict[str, str]
     ) -> tuple[str, float | None]:
-        access_key, _, region, service, _ = query["X-Amz-Credential"].split("/")
+        access_key, scope_date, region, service, _ = query["X-Amz-Credential"].split("/")
+        _check_scope_date(scope_date, query["X-Amz-Date"])
         credentials = self.credentials_for(
             access_key, query.get("X-Amz-S3session-Token") or query.get("X-Amz-Security-Token")
         )
@@ -501,7 +546,8 @@ class Endpoint:
         policy = json.loads(base64.b64decode(policy_b64))
         expires_at = _iso_time(policy["expiration"].split(".")[0].rstrip("Z") + "Z")
         if "x-amz-signature" in form:
-            access_key, _, region, service, _ = form["x-amz-credential"].split("/")
+            access_key, scope_date, region, service, _ = form["x-amz-credential"].split("/")
+            _check_scope_date(scope_date, form["x-amz-date"])
             express_token = form.get("X-Amz-S3session-Token")
             credentials = self.credentials_for(
                 access_key, express_token or form.get("x-amz-security-token")

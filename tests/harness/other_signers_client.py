@@ -316,6 +316,13 @@ def patched(mode: str) -> Iterator[None]:
 
         with libfaketimefs_botocore.signing_time(floor=datetime.timedelta(minutes=2)):
             yield
+    elif mode == "signing-time-at":
+        # The block alone, with the time in OPTIONS["at"] (Unix seconds).
+        import libfaketimefs_botocore
+
+        at = datetime.datetime.fromtimestamp(OPTIONS["at"], datetime.timezone.utc)
+        with libfaketimefs_botocore.signing_time(at=at):
+            yield
     else:
         raise ValueError(mode)
 
@@ -388,38 +395,55 @@ def scenario_faker_sign() -> dict[str, Any]:
     signers = OPTIONS["signers"]
     with faked_in_process(OPTIONS["faker"], OPTIONS["days"]):
         outside = {name: attempt(SIGNERS[name]) for name in signers}
+        # The frozen fake time, read before the library is on.
+        fake_year = datetime.datetime.fromtimestamp(time.time()).year
         with libfaketimefs_botocore.realtime_signing():
             inside = {name: attempt(SIGNERS[name]) for name in signers}
             program_year = datetime.date.today().year
-    return {"outside": outside, "inside": inside, "program_year": program_year}
+    return {
+        "outside": outside,
+        "inside": inside,
+        "program_year": program_year,
+        "fake_year": fake_year,
+    }
 
 
 def scenario_aws4auth_keys() -> dict[str, Any]:
-    """requests-aws4auth's three classes, their keys made with the switch off, used with it on.
+    """requests-aws4auth's three classes, their keys made in one state, used in another.
 
-    OPTIONS["made"]: "before-install" (the wrap points not yet installed) or
-    "switch-off" (installed, the switch off); OPTIONS["secret"]: whether the
-    key keeps its secret key.
+    OPTIONS["made"]: "before-install" (the wrap points not yet installed),
+    "switch-off" (installed, the switch off) or "switch-on" (inside
+    realtime_signing(), on the real date); OPTIONS["secret"]: whether the key
+    keeps its secret key; OPTIONS["patch"]: how the library is on when they
+    sign ("context" unless given).
     """
     import requests
     import requests_aws4auth
+
+    import libfaketimefs_botocore
 
     if OPTIONS["made"] == "switch-off":
         from libfaketimefs_botocore import wrap_points
 
         wrap_points.install()
+    made_on = (
+        libfaketimefs_botocore.realtime_signing()
+        if OPTIONS["made"] == "switch-on"
+        else contextlib.nullcontext()
+    )
     auths = {}
-    for kind in ("AWS4Auth", "StrictAWS4Auth", "PassiveAWS4Auth"):
-        if OPTIONS["secret"]:
-            auths[kind] = getattr(requests_aws4auth, kind)(ACCESS_KEY, SECRET_KEY, REGION, "es")
-        else:
-            key = requests_aws4auth.AWS4SigningKey(SECRET_KEY, REGION, "es", None, False)
-            auths[kind] = getattr(requests_aws4auth, kind)(ACCESS_KEY, key)
+    with made_on:
+        for kind in ("AWS4Auth", "StrictAWS4Auth", "PassiveAWS4Auth"):
+            if OPTIONS["secret"]:
+                auths[kind] = getattr(requests_aws4auth, kind)(ACCESS_KEY, SECRET_KEY, REGION, "es")
+            else:
+                key = requests_aws4auth.AWS4SigningKey(SECRET_KEY, REGION, "es", None, False)
+                auths[kind] = getattr(requests_aws4auth, kind)(ACCESS_KEY, key)
     made_for = {kind: auth.signing_key.date for kind, auth in auths.items()}
-    import libfaketimefs_botocore
-
     results = {}
-    with libfaketimefs_botocore.realtime_signing():
+    with patched(OPTIONS.get("patch", "context")):
+        if OPTIONS.get("learn_first"):
+            _botocore_call()
         for kind, auth in auths.items():
             results[kind] = attempt(lambda auth=auth: _check_response(requests, auth))
     return {"made_for": made_for, "results": results}
