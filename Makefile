@@ -84,6 +84,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict
+	$(VENV)/bin/lint-imports --no-cache
 
 # The manual: warnings are errors, and with them every internal link and
 # anchor that does not resolve (MyST) and every API reference (nitpicky).

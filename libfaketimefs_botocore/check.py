@@ -21,7 +21,7 @@ from libfaketimefs_botocore import clock, wrap_points
 from libfaketimefs_botocore.audit import Audit, installed
 from libfaketimefs_botocore.audit import report as audit_report
 from libfaketimefs_botocore.clock import endpoint_offsets, libfaketime
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state.switch import SWITCH
 
 SKEW_LIMIT = 300.0  # seconds: AWS refuses a request time further than this from its own
 

@@ -1,4 +1,4 @@
-"""A signing time of the caller's choosing, for one thread or asyncio task.
+"""``signing_time()``: sign with a time of the caller's choosing, for one thread or task.
 
 ``signing_time(at=...)`` signs with a given time, ``signing_time(floor=...)``
 with the real time rounded down to a multiple of a step, so that presigned
@@ -7,145 +7,26 @@ what they fetch). Only signing times move: credential and token expiry keep
 the real time, and the clock learned for an endpoint does not apply to a
 time the caller chose.
 
-A context variable holds the choice, so a block holds for the thread or task
-that opened it (and the tasks it starts), and every other one signs as it
-would have, without waiting for anything. The variable holds a stack, each
-frame pointing at the one it covers, so that leaving a block needs no token
-of the context it was entered in: one block object can be entered by many
-threads at once, and a decorated generator re-enters it at each step.
+Public API: the choices and their stack are state
+(:mod:`libfaketimefs_botocore.state.chosen`); this module checks the
+arguments and holds the block, and installs the wrap points on entry.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
-import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from types import TracebackType
-from typing import Callable, NamedTuple, Union, overload
+from typing import Callable, Union, overload
 
-from libfaketimefs_botocore import clock
 from libfaketimefs_botocore.hybrid import BlockAndDecorator
-from libfaketimefs_botocore.signing import install_wrap_points
+from libfaketimefs_botocore.installer import install_wrap_points
+from libfaketimefs_botocore.state import chosen
+from libfaketimefs_botocore.state.chosen import Called, Choice, Fixed, Floored, seconds_of
 
 At = Union[datetime.datetime, Callable[[], datetime.datetime]]
 
 # The real class, even when freezegun has put its own in the module.
 _DATETIME = type(datetime.datetime.min)
-
-
-def _seconds_of(moment: object, argument: str) -> float:
-    if not isinstance(moment, _DATETIME):
-        raise TypeError(
-            f"signing_time({argument}): expected an aware datetime, got {type(moment).__name__}"
-        )
-    if moment.utcoffset() is None:
-        raise ValueError(
-            f"signing_time({argument}): {moment!r} is a naive datetime; give one with a "
-            "time zone, such as datetime.datetime.now(datetime.timezone.utc)"
-        )
-    return moment.timestamp()
-
-
-class Choice:
-    """Where a chosen signing time comes from; ``seconds()`` answers it as a Unix time."""
-
-    def seconds(self) -> float:
-        raise NotImplementedError
-
-
-class _Fixed(Choice):
-    def __init__(self, seconds: float) -> None:
-        self._seconds = seconds
-
-    def seconds(self) -> float:
-        return self._seconds
-
-
-class _Called(Choice):
-    def __init__(self, at: Callable[[], datetime.datetime]) -> None:
-        self._at = at
-
-    def seconds(self) -> float:
-        # Checked at each call: what a callable returns is known only then,
-        # and a bad answer must stop the signature, not sign with something else.
-        return _seconds_of(self._at(), "at=...()")
-
-
-class _Floored(Choice):
-    def __init__(self, step: float) -> None:
-        self._step = step
-
-    def seconds(self) -> float:
-        real = clock.now()
-        if real is None:
-            raise clock.RealtimeError(
-                clock.realtime_file() or "",
-                "signing_time(floor=...) rounds the real time, and this process has no "
-                "source of it (no realtime file, and no way to the kernel's clock)",
-            )
-        return math.floor(real / self._step) * self._step
-
-
-class _Frame(NamedTuple):
-    choice: Choice
-    covers: _Frame | None
-
-
-_frames: ContextVar[_Frame | None] = ContextVar("libfaketimefs_botocore_signing_time", default=None)
-
-# How many blocks are open in the whole process: while none is, the stand-ins
-# skip the context variable, and a clock read with the library off costs what
-# it did before this module. Counted under a lock at entry and exit only,
-# never while anyone signs; read without it.
-blocks_open = 0
-_count_lock = threading.Lock()
-
-
-def here() -> Choice | None:
-    """The choice of the innermost ``signing_time`` block of this context, if any."""
-    if not blocks_open:
-        return None
-    frame = _frames.get()
-    return None if frame is None else frame.choice
-
-
-def _count(change: int) -> None:
-    global blocks_open
-    with _count_lock:
-        blocks_open += change
-
-
-def _new_lock_in_child() -> None:
-    global _count_lock
-    # A thread of the parent may have held it at the fork. The count stays:
-    # at worst the child looks at its context variable for nothing.
-    _count_lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_new_lock_in_child)
-
-
-@contextmanager
-def pinned(seconds: float) -> Iterator[None]:
-    """Sign with ``seconds`` in this context while one signature is made.
-
-    For a signer that reads the clock more than once for one signature (a
-    key's date, then the request's time): every read answers the same time,
-    so that a midnight, a floor's step or a callable's answer cannot fall
-    between them. Left in the context it was entered in.
-    """
-    _count(+1)
-    token = _frames.set(_Frame(_Fixed(seconds), _frames.get()))
-    try:
-        yield
-    finally:
-        _frames.reset(token)
-        _count(-1)
 
 
 class SigningTime(BlockAndDecorator):
@@ -156,8 +37,8 @@ class SigningTime(BlockAndDecorator):
 
     def __enter__(self) -> None:
         install_wrap_points()
-        _count(+1)
-        _frames.set(_Frame(self._choice, _frames.get()))
+        chosen.count(+1)
+        chosen.frames.set(chosen.Frame(self._choice, chosen.frames.get()))
 
     def __exit__(
         self,
@@ -165,11 +46,11 @@ class SigningTime(BlockAndDecorator):
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        frame = _frames.get()
+        frame = chosen.frames.get()
         if frame is None or frame.choice is not self._choice:
             raise RuntimeError("signing_time() block left in a context that did not enter it")
-        _frames.set(frame.covers)
-        _count(-1)
+        chosen.frames.set(frame.covers)
+        chosen.count(-1)
 
 
 def _choice(at: At | None, floor: datetime.timedelta | None) -> Choice:
@@ -187,11 +68,11 @@ def _choice(at: At | None, floor: datetime.timedelta | None) -> Choice:
         step = floor.total_seconds()
         if step <= 0:
             raise ValueError(f"signing_time(floor=...): must be positive, got {floor!r}")
-        return _Floored(step)
+        return Floored(step)
     if isinstance(at, _DATETIME):
-        return _Fixed(_seconds_of(at, "at=..."))
+        return Fixed(seconds_of(at, "at=..."))
     if callable(at):
-        return _Called(at)
+        return Called(at)
     raise TypeError(
         "signing_time(at=...): expected an aware datetime or a function returning one, "
         f"got {type(at).__name__}"

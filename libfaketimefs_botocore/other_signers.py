@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any, Callable
 
-from libfaketimefs_botocore import chosen_time, replacements
+from libfaketimefs_botocore import replacements
 from libfaketimefs_botocore.clock import endpoint_offsets
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state import chosen, reading
+from libfaketimefs_botocore.state.switch import SWITCH
 from libfaketimefs_botocore.tls import signed_hosts
 
 
@@ -60,7 +61,7 @@ async def _smithy_retry(
 ) -> Any:
     output = await wrapped(*args, **kwargs)
     # A time the caller chose is not the endpoint's to correct.
-    if not SWITCH.on or chosen_time.here() is not None:
+    if not SWITCH.on or chosen.here() is not None:
         return output
     # Learned from either way; an event stream, though, was handed to the caller
     # with the first attempt, and is not sent again.
@@ -168,16 +169,16 @@ def _aws4auth_call(
     url = str(request.url)
     if signed_hosts.watching:
         signed_hosts.note(url)
-    if not replacements.on_here():
+    if not reading.on_here():
         return wrapped(*args, **kwargs)
     token = endpoint_offsets.signing_for.set(url)
     try:
-        seconds = replacements.signing_reading()
+        seconds = reading.signing()
         if seconds is None:  # no source of the real time: the process clock, as elsewhere
             return wrapped(*args, **kwargs)
         if type(instance).get_request_date(request) is None:
             _key_for(instance, seconds, url)
-        with chosen_time.pinned(seconds):
+        with chosen.pinned(seconds):
             return wrapped(*args, **kwargs)
     finally:
         endpoint_offsets.signing_for.reset(token)
@@ -215,7 +216,7 @@ def _key_for(auth: Any, seconds: float, url: str) -> None:
 
 
 def _signing_time_source(url: str) -> str:
-    if chosen_time.here() is not None:
+    if chosen.here() is not None:
         return "the time chosen with signing_time()"
     if endpoint_offsets.offset_for(url):
         return "the endpoint's clock, as its refusal told it"

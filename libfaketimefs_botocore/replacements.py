@@ -6,7 +6,7 @@ the type the original returns. Signing times come from
 :func:`clock.signing_now` (the real time plus the offset learned for the
 endpoint being signed for), expiry times from :func:`clock.now`. A
 ``signing_time()`` block turns them on for its own thread or task, and its
-choice is the signing time there (:mod:`.chosen_time`). Every
+choice is the signing time there (:mod:`.state.chosen`). Every
 datetime it makes is a plain ``datetime.datetime``, even while freezegun has
 put its own class in the ``datetime`` module.
 
@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import wrapt
 
-from libfaketimefs_botocore import chosen_time, clock
+from libfaketimefs_botocore import clock
 from libfaketimefs_botocore.clock import endpoint_offsets
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state import chosen, reading
+from libfaketimefs_botocore.state.switch import SWITCH
 from libfaketimefs_botocore.tls import signed_hosts
 
 
@@ -67,29 +68,6 @@ else:
     _CallableObjectProxy = wrapt.CallableObjectProxy
 
 
-def on_here() -> bool:
-    """Whether the stand-ins answer here: the switch is on, or a signing_time() block is open."""
-    return SWITCH.on or (chosen_time.blocks_open > 0 and chosen_time.here() is not None)
-
-
-def _reading() -> float | None:
-    """The real time when the stand-ins answer here and there is a source of it, else None."""
-    if not on_here():
-        return None
-    return clock.now()
-
-
-def signing_reading() -> float | None:
-    """A signing time: the chosen one in a signing_time() block, else the real time
-    plus the offset learned for the endpoint being signed for."""
-    choice = chosen_time.here()
-    if choice is not None:
-        return choice.seconds()
-    if not SWITCH.on:
-        return None
-    return clock.signing_now()
-
-
 class RealtimeFunction(_CallableObjectProxy):
     """Stands for one of botocore's module-level functions that read the clock.
 
@@ -108,11 +86,11 @@ class CurrentDatetime(RealtimeFunction):
 
     COVERS = frozenset({""})
 
-    _self_reading = staticmethod(_reading)
+    _self_reading = staticmethod(reading.real)
 
     def __call__(self, remove_tzinfo: bool = True) -> datetime.datetime:
         # The flags first: this is the one read in every SigV4 signature.
-        seconds = self._self_reading() if (SWITCH.on or chosen_time.blocks_open) else None
+        seconds = self._self_reading() if (SWITCH.on or chosen.blocks_open) else None
         if seconds is None:
             return self.__wrapped__(remove_tzinfo)  # type: ignore[no-any-return]
         if remove_tzinfo:
@@ -123,7 +101,7 @@ class CurrentDatetime(RealtimeFunction):
 class SigningCurrentDatetime(CurrentDatetime):
     """``get_current_datetime()`` for a signature: naive UTC for SigV4, aware for CRT."""
 
-    _self_reading = staticmethod(signing_reading)
+    _self_reading = staticmethod(reading.signing)
 
 
 class Formatdate(RealtimeFunction):
@@ -137,7 +115,7 @@ class Formatdate(RealtimeFunction):
         # Only a call without a time reads the clock; botocore also formats
         # times of its own with it, and those pass through.
         if timeval is None:
-            timeval = signing_reading()
+            timeval = reading.signing()
         return self.__wrapped__(timeval, localtime, usegmt)  # type: ignore[no-any-return]
 
 
@@ -150,7 +128,7 @@ class BuildDpopHeader(RealtimeFunction):
         self, private_key: Any, uri: str, uid: str | None = None, ts: int | None = None
     ) -> str:
         if ts is None:
-            seconds = _reading()
+            seconds = reading.real()
             if seconds is not None:
                 ts = int(seconds)
         return self.__wrapped__(private_key, uri, uid=uid, ts=ts)  # type: ignore[no-any-return]
@@ -212,7 +190,7 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
 
     COVERS: ClassVar[frozenset[str]] = frozenset({"now", "utcnow"})
 
-    _self_reading = staticmethod(_reading)
+    _self_reading = staticmethod(reading.real)
 
     def now(self, tz: datetime.tzinfo | None = None) -> datetime.datetime:
         seconds = self._self_reading()
@@ -243,7 +221,7 @@ class RealtimeDatetimeClass(_CallableObjectProxy):
 class SigningDatetimeClass(RealtimeDatetimeClass):
     """``datetime.datetime`` for a signature: ``utcnow()`` carries the endpoint's offset."""
 
-    _self_reading = staticmethod(signing_reading)
+    _self_reading = staticmethod(reading.signing)
 
 
 class RealtimeDatetimeModule(_ObjectProxy):
@@ -267,7 +245,7 @@ class RealtimeDatetimeModule(_ObjectProxy):
         # test put there (mock.patch('botocore.auth.datetime.datetime'), freezegun).
         # Spelt out rather than on_here(): in botocore's inline era this is
         # the read in every SigV4 signature.
-        if not (SWITCH.on or (chosen_time.blocks_open and chosen_time.here() is not None)):
+        if not (SWITCH.on or (chosen.blocks_open and chosen.here() is not None)):
             return self.__wrapped__.datetime
         return self._self_datetime
 
@@ -291,12 +269,12 @@ class RealtimeTimeModule(_ObjectProxy):
     COVERS: ClassVar[frozenset[str]] = frozenset({"time", "gmtime"})
 
     def time(self) -> float:
-        seconds = signing_reading()
+        seconds = reading.signing()
         return time_module.time() if seconds is None else seconds
 
     def gmtime(self, secs: float | None = None) -> time_module.struct_time:
         if secs is None:
-            secs = signing_reading()
+            secs = reading.signing()
         return time_module.gmtime(secs)
 
 
@@ -376,7 +354,7 @@ def _resend_for_its_time(request_dict: dict[str, Any], response: Any) -> bool:
     whatever it does; once, and without botocore's back-off or retry quota.
     """
     # A time the caller chose is not the endpoint's to correct.
-    if not SWITCH.on or response is None or chosen_time.here() is not None:
+    if not SWITCH.on or response is None or chosen.here() is not None:
         return False
     context = request_dict.get("context")
     if not isinstance(context, dict) or context.get(_RESENT):

@@ -1,4 +1,8 @@
-"""Turning real-time signing on: for good, for a block, or for a function."""
+"""Turning real-time signing on: for good, for a block, or for a function.
+
+Public API: the switch is state (:mod:`libfaketimefs_botocore.state.switch`);
+the wrap points are installed at the first use (:mod:`.installer`).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,8 @@ from typing import overload
 
 from libfaketimefs_botocore.hybrid import BlockAndDecorator
 from libfaketimefs_botocore.hybrid import F as _F
-from libfaketimefs_botocore.switch import SWITCH
-
-
-def install_wrap_points() -> None:
-    """Register the import hooks of the wrap points and the TLS handshakes; imports wrapt."""
-    # Imported on first use, not with the package: wrapt 2 imports asyncio,
-    # which would more than double the cost of `import libfaketimefs_botocore`.
-    from libfaketimefs_botocore import wrap_points
-    from libfaketimefs_botocore.tls import handshake
-
-    wrap_points.install()
-    handshake.install()
+from libfaketimefs_botocore.installer import install_wrap_points
+from libfaketimefs_botocore.state.switch import SWITCH
 
 
 def patch_botocore() -> None:

@@ -91,7 +91,7 @@ PLUGIN_IN_A_FRESH_PROCESS = """
 import botocore.auth
 from botocore.hooks import HierarchicalEmitter
 from libfaketimefs_botocore.awscli_plugin import awscli_initialize
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state.switch import SWITCH
 
 before = type(botocore.auth.formatdate).__name__, SWITCH.on
 emitter = HierarchicalEmitter()

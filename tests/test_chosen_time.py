@@ -21,9 +21,10 @@ from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import ClientError
 
-from libfaketimefs_botocore import chosen_time, realtime_signing, signing_time
+from libfaketimefs_botocore import realtime_signing, signing_time
 from libfaketimefs_botocore.clock import ENV_VAR, endpoint_offsets
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state import chosen
+from libfaketimefs_botocore.state.switch import SWITCH
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 
 pytestmark = pytest.mark.skipif(
@@ -43,7 +44,7 @@ def _kernel_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     endpoint_offsets.forget()
     # Every block left: the stand-ins are back on their fast path.
-    assert chosen_time.blocks_open == 0
+    assert chosen.blocks_open == 0
 
 
 def _s3(endpoint_url: str = "http://127.0.0.1:9", signature_version: str = "s3v4") -> Any:

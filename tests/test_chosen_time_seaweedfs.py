@@ -22,7 +22,7 @@ import pytest
 from botocore.config import Config
 
 from libfaketimefs_botocore import signing_time
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state.switch import SWITCH
 from tests.harness.faketime import DAY, ClockSetup, Libfaketime, Mount, run_client
 from tests.harness.seaweedfs import SeaweedFS
 from tests.harness.unfaked_http import send

@@ -24,7 +24,7 @@ import pytest
 from botocore.config import Config
 
 from libfaketimefs_botocore import signing_time
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state.switch import SWITCH
 from tests.harness.endpoint import DAY, Endpoint, across_midnight
 from tests.harness.faketime import (
     OTHER_SIGNERS_CLIENT,

@@ -16,7 +16,7 @@ import pytest
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state.switch import SWITCH
 
 REAL = time.time()
 

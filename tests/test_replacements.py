@@ -16,7 +16,7 @@ import pytest
 
 from libfaketimefs_botocore import clock, realtime_signing, wrap_points
 from libfaketimefs_botocore.clock import ENV_VAR
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state.switch import SWITCH
 
 # What a matrix session's pins change: run there too (see noxfile.py).
 pytestmark = pytest.mark.pins

@@ -40,7 +40,7 @@ from requests_aws4auth import AWS4Auth, PassiveAWS4Auth, StrictAWS4Auth
 
 from libfaketimefs_botocore import clock, realtime_signing, signing_time
 from libfaketimefs_botocore.clock import ENV_VAR, endpoint_offsets
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state.switch import SWITCH
 
 pytestmark = pytest.mark.skipif(
     SWITCH.held_for_good, reason="the switch is held for good in this process"

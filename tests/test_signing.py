@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from libfaketimefs_botocore import realtime_signing
-from libfaketimefs_botocore.switch import SWITCH, Switch
+from libfaketimefs_botocore.state.switch import SWITCH, Switch
 from tests.harness.threads import run_together
 
 pytestmark = pytest.mark.skipif(

@@ -34,7 +34,7 @@ from libfaketimefs_botocore import RealtimeError, clock, realtime_signing, wrap_
 from libfaketimefs_botocore.clock import ENV_VAR
 from libfaketimefs_botocore.clock.kernel import KernelClock
 from libfaketimefs_botocore.replacements import STAND_IN_TYPES
-from libfaketimefs_botocore.switch import SWITCH
+from libfaketimefs_botocore.state.switch import SWITCH
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 
 # What a matrix session's pins change: run there too (see noxfile.py).

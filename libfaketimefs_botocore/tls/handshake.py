@@ -16,8 +16,9 @@ from typing import Any, Callable
 
 import wrapt
 
-from libfaketimefs_botocore import clock, replacements
+from libfaketimefs_botocore import clock
 from libfaketimefs_botocore.clock import libfaketime
+from libfaketimefs_botocore.state import reading
 from libfaketimefs_botocore.tls import TLSTimeWarning, openssl, signed_hosts
 
 
@@ -106,7 +107,7 @@ def _argument(args: tuple[Any, ...], kwargs: dict[str, Any], index: int, name: s
 
 
 def _judge(context: Any, connection: Any, host: str | None, port: int | None) -> None:
-    if not (replacements.on_here() and signed_hosts.signed_for(host, port)):
+    if not (reading.on_here() and signed_hosts.signed_for(host, port)):
         return
     seconds = clock.now()
     if seconds is None:

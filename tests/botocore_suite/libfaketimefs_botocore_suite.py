@@ -28,7 +28,7 @@ def pytest_configure(config: Any) -> None:
     if MODE == "plain":
         return
     from libfaketimefs_botocore import wrap_points
-    from libfaketimefs_botocore.switch import SWITCH
+    from libfaketimefs_botocore.state.switch import SWITCH
 
     # Before botocore's test modules import botocore: each hook then runs at
     # that import, as in a program that imports the patch first.

@@ -548,7 +548,7 @@ def scenario_threads() -> dict[str, Any]:
     from botocore.credentials import Credentials
 
     import libfaketimefs_botocore
-    from libfaketimefs_botocore.switch import SWITCH
+    from libfaketimefs_botocore.state.switch import SWITCH
 
     credentials = Credentials(ACCESS_KEY, SECRET_KEY)
     inside: list[str] = []

@@ -1,0 +1,17 @@
+"""Installing the wrap points and the TLS handshake's: once, on the first use of the library.
+
+Above every integration and mechanism, below the public API. The imports are
+made on first use, not with the package: wrapt 2 imports asyncio, which would
+more than double the cost of ``import libfaketimefs_botocore``.
+"""
+
+from __future__ import annotations
+
+
+def install_wrap_points() -> None:
+    """Register the import hooks of the wrap points and the TLS handshakes; imports wrapt."""
+    from libfaketimefs_botocore import wrap_points
+    from libfaketimefs_botocore.tls import handshake
+
+    wrap_points.install()
+    handshake.install()
