@@ -58,7 +58,11 @@ PYENV_PATH := $(subst $(eval) ,:,$(wildcard $(HOME)/.pyenv/versions/3.*/bin))
 WORKERS ?= 4
 PYTEST_OPTIONS ?= -n $(WORKERS) --durations=20
 
-.PHONY: demo test test-matrix botocore-suite botocore-suite-full lint docs docs-fit bench tools awscli-v2 debs venv clean clean-cache
+.PHONY: generate demo test test-matrix botocore-suite botocore-suite-full lint docs docs-fit bench tools awscli-v2 debs venv clean clean-cache
+
+# The start-up hook's list of packages, from the integrations' registry.
+generate: venv
+	$(PY) startup/generate.py
 
 demo: tools
 	PYTHONPATH=. $(PY) demo/demo.py

@@ -53,9 +53,9 @@ def _turn_on(mode: str) -> None:
     """plain: no library; switch-off: wrap points installed, switch off; on: patched."""
     if mode != "plain":
         import libfaketimefs_botocore
-        from libfaketimefs_botocore import wrap_points
+        from libfaketimefs_botocore import integrations, wrapping
 
-        wrap_points.install()
+        wrapping.install(integrations.WRAP_POINTS)
         if mode != "switch-off":
             libfaketimefs_botocore.patch_botocore()
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from libfaketimefs_botocore import clock, wrap_points
+from libfaketimefs_botocore import clock, integrations, wrapping
 from libfaketimefs_botocore.audit import Audit, installed
 from libfaketimefs_botocore.audit import report as audit_report
 from libfaketimefs_botocore.clock import endpoint_offsets, libfaketime
@@ -143,7 +143,7 @@ def _import_wrap_point_modules(awscli: bool) -> tuple[str | None, str | None]:
         return None, None
     # The AWS CLI's own modules when it is the program: inside it, or asked about.
     inside_awscli = "awscli" in sys.modules
-    for name in wrap_points.MODULES:
+    for name in integrations.MODULES:
         if name.startswith("awscli.") and not inside_awscli:
             continue
         with contextlib.suppress(ImportError):  # awscrt, aiobotocore, awscli's module is not here
@@ -193,7 +193,7 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report.switch_on = SWITCH.on
     report.wrap_points = [
         {"module": s.point.module, "name": s.point.name, "reads": s.point.reads, "status": s.status}
-        for s in wrap_points.statuses()
+        for s in wrapping.statuses(integrations.WRAP_POINTS)
     ]
     report.correct_skew = endpoint_offsets.enabled()
     if audit:

@@ -1,4 +1,4 @@
-"""Installing the wrap points and the TLS handshake's: once, on the first use of the library.
+"""Installing every integration's wrap points and the TLS handshake's, on the first use.
 
 Above every integration and mechanism, below the public API. The imports are
 made on first use, not with the package: wrapt 2 imports asyncio, which would
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 def install_wrap_points() -> None:
     """Register the import hooks of the wrap points and the TLS handshakes; imports wrapt."""
-    from libfaketimefs_botocore import wrap_points
+    from libfaketimefs_botocore import integrations, wrapping
     from libfaketimefs_botocore.tls import handshake
 
-    wrap_points.install()
+    wrapping.install(integrations.WRAP_POINTS)
     handshake.install()

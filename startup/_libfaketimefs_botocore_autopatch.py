@@ -1,31 +1,39 @@
 """Interpreter start-up hook: patch botocore, or another AWS signer, when it is imported.
 
 Loaded from ``libfaketimefs_botocore.pth`` only when
-``LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1``. It imports neither botocore nor the
-library at start-up, only wrapt, and arranges ``patch_botocore()`` for the
-moment botocore or one of the other signers is imported. It must never break start-up: any error is
-reported on stderr in one line and swallowed.
+``LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1``. At start-up it imports nothing: it
+puts a finder first on ``sys.meta_path`` that, when one of the packages of
+:data:`WATCHED` is imported, lets it be imported as usual and then calls
+``patch_botocore()`` (importing wrapt and the library then, and not before),
+and steps aside: the library's own post-import hooks take over. It must
+never break start-up or an import: any error is reported on stderr in one
+line and swallowed.
 """
 
 import sys
 
 _reported = False
 
-# The top-level packages of the wrap-point tables that sign without botocore
-# (the others import botocore); tests/test_patch_orders.py checks the list.
-SIGNERS = (
-    "botocore",
-    "requests_aws4auth",
-    "aws_requests_auth",
-    "requests_auth_aws_sigv4",
-    "httpx_auth",
-    "aws_request_signer",
-    "aws_sdk_signers",
-    "smithy_core",
-    "smithy_aws_core",
-    "awscrt",
-    "amazon_transcribe",
+# The top-level packages that sign without importing botocore (botocore among
+# them): the integrations' WATCHED, written here by `make generate` so that
+# start-up reads no more than this file (tests/test_integrations.py checks it).
+# --- generated: WATCHED ---
+WATCHED = frozenset(
+    {
+        "botocore",
+        "requests_aws4auth",
+        "aws_requests_auth",
+        "requests_auth_aws_sigv4",
+        "httpx_auth",
+        "aws_request_signer",
+        "aws_sdk_signers",
+        "smithy_core",
+        "smithy_aws_core",
+        "awscrt",
+        "amazon_transcribe",
+    }
 )
+# --- end: WATCHED ---
 
 
 def _report(error: BaseException) -> None:
@@ -37,7 +45,8 @@ def _report(error: BaseException) -> None:
         )
 
 
-def _patch(module: object) -> None:
+def _patch() -> None:
+    _step_aside()
     try:
         # The submodule, not the package: when the program's first import is
         # libfaketimefs_botocore itself, botocore is imported while the
@@ -49,11 +58,60 @@ def _patch(module: object) -> None:
         _report(error)
 
 
-def install() -> None:
-    try:
-        import wrapt
+class _PatchAfter:
+    """A loader that runs the watched package's own, then patches."""
 
-        for name in SIGNERS:
-            wrapt.register_post_import_hook(_patch, name)
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        _patch()
+
+    def __getattr__(self, name):
+        # Resource readers, get_data, is_package...: the package's own loader's.
+        return getattr(self.loader, name)
+
+
+class _Watch:
+    """First on ``sys.meta_path``: a watched package's spec, with a loader that patches after."""
+
+    def __init__(self):
+        self.finding = set()
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in WATCHED or name in self.finding:
+            return None
+        self.finding.add(name)
+        try:
+            import importlib.util
+
+            spec = importlib.util.find_spec(name)
+        except Exception as error:  # noqa: BLE001 - the import goes on without us
+            _report(error)
+            return None
+        finally:
+            self.finding.discard(name)
+        if spec is None or not hasattr(spec.loader, "exec_module"):
+            return None
+        spec.loader = _PatchAfter(spec.loader)
+        return spec
+
+
+_watch = _Watch()
+
+
+def _step_aside():
+    if _watch in sys.meta_path:
+        sys.meta_path.remove(_watch)
+
+
+def install():
+    try:
+        if _watch not in sys.meta_path:
+            sys.meta_path.insert(0, _watch)
     except Exception as error:  # noqa: BLE001 - must not break start-up
         _report(error)

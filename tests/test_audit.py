@@ -17,7 +17,7 @@ from pathlib import Path
 import botocore.auth
 import pytest
 
-from libfaketimefs_botocore import wrap_points
+from libfaketimefs_botocore import integrations
 from libfaketimefs_botocore.audit import (
     ON_PURPOSE,
     REACHED,
@@ -79,10 +79,10 @@ def test_a_read_whose_wrap_point_is_gone_is_unknown(
     """The proof comes from the tables: take botocore.auth's signing point away."""
     kept = tuple(
         p
-        for p in wrap_points.WRAP_POINTS
+        for p in integrations.WRAP_POINTS
         if not (p.module == "botocore.auth" and p.name == missing)
     )
-    monkeypatch.setattr(wrap_points, "WRAP_POINTS", kept)
+    monkeypatch.setattr(integrations, "WRAP_POINTS", kept)
     audits = installed()
     unknown = [f for a in audits for f in a.unknown if f.read.module == "botocore.auth"]
     era_binds_it = hasattr(botocore.auth, "get_current_datetime")

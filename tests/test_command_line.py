@@ -201,17 +201,41 @@ def test_autopatch_when_the_library_is_imported_first() -> None:
 
 
 def test_autopatch_error_is_reported_once_and_swallowed(tmp_path: Path) -> None:
-    # A broken wrapt on the path: start-up must survive it.
+    # A broken wrapt on the path: start-up, and the import that patches, must survive it.
     (tmp_path / "wrapt.py").write_text("raise ImportError('wrapt is broken here')\n")
     env = clean_environment()
     env["LIBFAKETIMEFS_BOTOCORE_AUTOPATCH"] = "1"
     env["PYTHONPATH"] = str(tmp_path)
-    result = _python_with_autopatch(env, "print('started')")
+    result = _python_with_autopatch(
+        env, "import botocore.auth; import requests_aws4auth; print('started')"
+    )
     assert result.returncode == 0
     assert result.stdout == "started\n"
     assert result.stderr == (
         "libfaketimefs-botocore: autopatch disabled: ImportError: wrapt is broken here\n"
     )
+
+
+def test_autopatch_imports_nothing_until_a_watched_package_is() -> None:
+    """At start-up only the hook's own file: wrapt and the library come with botocore."""
+    env = {**clean_environment(), "LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
+    code = (
+        "import sys\n"
+        "names = ('wrapt', 'libfaketimefs_botocore', 'asyncio')\n"
+        "print([n in sys.modules for n in names])\n"
+        "import json\n"
+        "print([n in sys.modules for n in names])\n"
+        "import botocore.auth\n"
+        "print([n in sys.modules for n in names], type(botocore.auth.formatdate).__name__)\n"
+    )
+    result = _python_with_autopatch(env, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "[False, False, False]",
+        "[False, False, False]",
+        "[True, True, True] Formatdate",
+    ]
+    assert result.stderr == ""
 
 
 def _aws(

@@ -12,7 +12,9 @@ import pytest
 
 from libfaketimefs_botocore import clock, realtime_signing
 from libfaketimefs_botocore.clock import endpoint_offsets
-from libfaketimefs_botocore.replacements import _resend_for_its_time
+from libfaketimefs_botocore.integrations.botocore import (
+    resend_for_its_time as _resend_for_its_time,
+)
 from libfaketimefs_botocore.state.switch import SWITCH
 
 URL = "https://sts.amazonaws.com/"

@@ -18,7 +18,7 @@ from typing import Any
 import _libfaketimefs_botocore_autopatch
 import pytest
 
-from libfaketimefs_botocore import wrap_points
+from libfaketimefs_botocore import integrations
 from libfaketimefs_botocore.audit import installed as audit_installed
 from tests.harness.endpoint import Endpoint, across_midnight
 from tests.harness.faketime import (
@@ -231,23 +231,23 @@ def test_every_point_of_the_other_signers_is_wrapped_in_their_releases() -> None
     code = (
         "import importlib, json\n"
         f"for name in {SIGNER_MODULES!r}: importlib.import_module(name)\n"
-        "from libfaketimefs_botocore import wrap_points\n"
-        "wrap_points.install()\n"
+        "from libfaketimefs_botocore import integrations, wrapping\n"
+        "wrapping.install(integrations.WRAP_POINTS)\n"
         "print(json.dumps({f'{s.point.module}.{s.point.name}': s.status"
-        " for s in wrap_points.statuses()}))\n"
+        " for s in wrapping.statuses(integrations.WRAP_POINTS)}))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     statuses = json.loads(result.stdout)
     tables = [
-        wrap_points.REQUESTS_AWS4AUTH,
-        wrap_points.AWS_REQUESTS_AUTH,
-        wrap_points.REQUESTS_AUTH_AWS_SIGV4,
-        wrap_points.HTTPX_AUTH,
-        wrap_points.AWS_REQUEST_SIGNER,
-        wrap_points.OPENSEARCH,
-        wrap_points.FREEZEGUN,
+        integrations.requests_aws4auth.WRAP_POINTS,
+        integrations.aws_requests_auth.WRAP_POINTS,
+        integrations.requests_auth_aws_sigv4.WRAP_POINTS,
+        integrations.httpx_auth.WRAP_POINTS,
+        integrations.aws_request_signer.WRAP_POINTS,
+        integrations.opensearchpy.WRAP_POINTS,
+        integrations.freezegun.WRAP_POINTS,
     ]
     points = [f"{point.module}.{point.name}" for table in tables for point in table]
     assert {point: statuses[point] for point in points} == dict.fromkeys(points, "wrapped")
@@ -260,8 +260,8 @@ IMPORT_BOTOCORE = {"boto3", "aiobotocore", "awscli", "opensearchpy", "freezegun"
 
 
 def test_the_start_up_hook_watches_every_signer_that_does_not_import_botocore() -> None:
-    watched = set(_libfaketimefs_botocore_autopatch.SIGNERS)
-    top_level = {module.split(".")[0] for module in wrap_points.MODULES}
+    watched = set(_libfaketimefs_botocore_autopatch.WATCHED)
+    top_level = {module.split(".")[0] for module in integrations.MODULES}
     assert watched == top_level - IMPORT_BOTOCORE
 
 
@@ -293,8 +293,8 @@ def test_the_audit_reads_the_other_signers_and_knows_every_read() -> None:
 
 
 def test_a_signer_whose_table_is_gone_has_unknown_reads(monkeypatch: pytest.MonkeyPatch) -> None:
-    kept = tuple(p for p in wrap_points.WRAP_POINTS if not p.module.startswith("httpx_auth."))
-    monkeypatch.setattr(wrap_points, "WRAP_POINTS", kept)
+    kept = tuple(p for p in integrations.WRAP_POINTS if not p.module.startswith("httpx_auth."))
+    monkeypatch.setattr(integrations, "WRAP_POINTS", kept)
     unknown = [f for a in audit_installed() for f in a.unknown]
     assert [(f.read.module, f.read.function) for f in unknown] == [
         ("httpx_auth._aws", "AWS4Auth.auth_flow")

@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 from libfaketimefs_botocore import RealtimeError, realtime_signing
 from libfaketimefs_botocore.clock import endpoint_offsets
 from libfaketimefs_botocore.clock.realtime_file import READ_LIMIT, parse_realtime, read_realtime
-from libfaketimefs_botocore.replacements import _resend_for_its_time
+from libfaketimefs_botocore.integrations.botocore import (
+    resend_for_its_time as _resend_for_its_time,
+)
 
 # How many inputs each property tries: 1000 in every run, more on demand
 # (LIBFAKETIMEFS_BOTOCORE_EXAMPLES=20000 pytest --timeout=0 tests/test_properties.py);

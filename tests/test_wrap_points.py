@@ -30,10 +30,10 @@ import pytest
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials, RefreshableCredentials
 
-from libfaketimefs_botocore import RealtimeError, clock, realtime_signing, wrap_points
+from libfaketimefs_botocore import RealtimeError, clock, integrations, realtime_signing, wrapping
 from libfaketimefs_botocore.clock import ENV_VAR
 from libfaketimefs_botocore.clock.kernel import KernelClock
-from libfaketimefs_botocore.replacements import STAND_IN_TYPES
+from libfaketimefs_botocore.stand_ins import STAND_IN_TYPES
 from libfaketimefs_botocore.state.switch import SWITCH
 from tests.harness.endpoint import ACCESS_KEY, SECRET_KEY, Endpoint
 
@@ -288,7 +288,7 @@ def test_switch_off_means_the_process_clock(
 ) -> None:
     if SWITCH.held_for_good:
         pytest.skip("the switch is held for good in this process")
-    wrap_points.install()
+    wrapping.install(integrations.WRAP_POINTS)
     path = tmp_path / "realtime"
     path.write_text(str(time.time() + AHEAD))
     monkeypatch.setenv(ENV_VAR, str(path))
@@ -331,11 +331,11 @@ def test_broken_file_raises_instead_of_signing(
 
 
 def test_installed_once() -> None:
-    wrap_points.install()
-    wrap_points.install()
-    wrap_points._wrap_module(botocore.auth)
-    for point in wrap_points.WRAP_POINTS:
-        status = next(s for s in wrap_points.statuses() if s.point == point)
+    wrapping.install(integrations.WRAP_POINTS)
+    wrapping.install(integrations.WRAP_POINTS)
+    wrapping._wrap_module(botocore.auth)
+    for point in integrations.WRAP_POINTS:
+        status = next(s for s in wrapping.statuses(integrations.WRAP_POINTS) if s.point == point)
         assert status.status in ("wrapped", "not imported", "not in this release"), point
     stand_in = botocore.auth.formatdate
     assert isinstance(stand_in, STAND_IN_TYPES)
@@ -415,7 +415,7 @@ def test_mock_patch_through_a_datetime_stand_in_is_as_without_the_library() -> N
     """mock.patch('botocore.credentials.datetime.datetime'), as botocore's own tests do it."""
     from unittest import mock
 
-    wrap_points.install()
+    wrapping.install(integrations.WRAP_POINTS)
     assert isinstance(botocore.credentials.datetime, STAND_IN_TYPES)
     fixed = datetime.datetime(2014, 3, 10, 17, 2, 55, tzinfo=UTC)
     with mock.patch("botocore.credentials.datetime.datetime") as patched:

@@ -1,6 +1,6 @@
 """Directives that render the docs' tables and outputs from the code, so they cannot drift.
 
-- ``wrap-points``: every wrap point, table by table, from ``wrap_points.TABLES``;
+- ``wrap-points``: every wrap point, integration by integration (``integrations.INTEGRATIONS``);
 - ``on-purpose``: every clock read left on the process clock, with its reason;
 - ``check-output``: ``libfaketimefs-botocore check`` run at build time under
   libfaketime (``FAKETIME=+400d``), its output as printed.
@@ -19,8 +19,9 @@ from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from libfaketimefs_botocore import wrap_points
+from libfaketimefs_botocore import integrations
 from libfaketimefs_botocore.audit import on_purpose
+from libfaketimefs_botocore.points import WrapPoint
 
 # A cell is text in which `backquoted` parts are code.
 Cell = str
@@ -51,22 +52,17 @@ def _table(
     return table
 
 
-def _stand_in(point: wrap_points.WrapPoint) -> str:
-    replacement: Any = point.replacement
-    return f"`{replacement.__module__.rsplit('.', 1)[-1]}.{replacement.__qualname__}`"
-
-
-def _table_names() -> dict[int, str]:
-    tables = {id(table) for table in wrap_points.TABLES}
-    return {id(value): name for name, value in vars(wrap_points).items() if id(value) in tables}
+def _stand_in(point: WrapPoint) -> str:
+    stand_in: Any = point.stand_in
+    return f"`{stand_in.__module__.rsplit('.', 1)[-1]}.{stand_in.__qualname__}`"
 
 
 class WrapPoints(Directive):
     def run(self) -> list[nodes.Node]:
-        names = _table_names()
         rows = []
-        for table in wrap_points.TABLES:
-            for point in table:
+        for integration in integrations.INTEGRATIONS:
+            name = integration.__name__.rsplit(".", 1)[-1]
+            for point in integration.WRAP_POINTS:
                 era = (
                     f" (unless the module binds `{point.unless_binds}`)"
                     if point.unless_binds
@@ -74,15 +70,22 @@ class WrapPoints(Directive):
                 )
                 rows.append(
                     [
-                        f"`{names[id(table)]}`",
+                        f"`{name}`",
                         f"`{point.module}`",
                         f"`{point.name}`{era}",
                         point.reads.replace("`", "'"),
                         _stand_in(point),
                     ]
                 )
-        title = f"{len(wrap_points.WRAP_POINTS)} wrap points in {len(wrap_points.TABLES)} tables"
-        header = ["table", "module", "binding wrapped", "what it reads or decides", "stand-in"]
+        with_points = [i for i in integrations.INTEGRATIONS if i.WRAP_POINTS]
+        title = f"{len(integrations.WRAP_POINTS)} wrap points of {len(with_points)} integrations"
+        header = [
+            "integration",
+            "module",
+            "binding wrapped",
+            "what it reads or decides",
+            "stand-in",
+        ]
         return [_table(title, header, rows, [12, 20, 20, 36, 12])]
 
 

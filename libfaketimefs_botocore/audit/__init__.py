@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from libfaketimefs_botocore import wrap_points
+from libfaketimefs_botocore import integrations
 from libfaketimefs_botocore.audit import on_purpose
 from libfaketimefs_botocore.audit.scan import (
     AT_IMPORT,
@@ -39,6 +39,7 @@ from libfaketimefs_botocore.audit.scan import (
     Installation,
     Package,
 )
+from libfaketimefs_botocore.points import WrapPoint
 
 REACHED = "reached"
 ON_PURPOSE = "on purpose"
@@ -46,28 +47,9 @@ THROUGH_USES = "through its uses"
 UNKNOWN = "unknown"
 
 # What the audit reads, when installed, in the order a report lists them.
-PACKAGES = (
-    "botocore",
-    "s3transfer",
-    "boto3",
-    "aiobotocore",
-    "awscli",
-    # The AWS signers that are not botocore.
-    "requests_aws4auth",
-    "aws_requests_auth",
-    "requests_auth_aws_sigv4",
-    "httpx_auth",
-    "aws_request_signer",
-    # AWS's smithy-python SDKs, their signers, and awscrt.
-    "aws_sdk_signers",
-    "smithy_core",
-    "smithy_aws_core",
-    "smithy_http",
-    "awscrt",
-    "amazon_transcribe",
-)
+PACKAGES = integrations.AUDITED
 # The AWS CLI v2 vendors these; its `import botocore` finds them.
-VENDORED_BY_AWSCLI = ("botocore", "s3transfer")
+VENDORED_BY_AWSCLI = integrations.VENDORED_BY_AWSCLI
 
 
 @dataclass(frozen=True)
@@ -148,23 +130,23 @@ def _classify(read: ClockRead, installation: Installation) -> Finding:
     return Finding(read, UNKNOWN, _missing(read))
 
 
-def _covering_point(read: ClockRead, installation: Installation) -> wrap_points.WrapPoint | None:
+def _covering_point(read: ClockRead, installation: Installation) -> WrapPoint | None:
     """The wrap point that answers this read with the real time, if one does."""
     module = installation.modules.get(read.module)
     if module is None:
         return None
-    for point in wrap_points.WRAP_POINTS:
+    for point in integrations.WRAP_POINTS:
         if point.module != read.module or not point.applies(module.binds):
             continue
-        replacement = point.replacement
-        covers: frozenset[str] = getattr(replacement, "COVERS", frozenset())
+        stand_in = point.stand_in
+        covers: frozenset[str] = getattr(stand_in, "COVERS", frozenset())
         # A name looked up when the read runs: its stand-in answers it. A
         # reference taken at import kept the original.
         if read.binding == point.name and read.use != AT_IMPORT and read.attribute in covers:
             return point
         # A function whose stand-in hands its body the time.
         enclosing = read.enclosing
-        if getattr(replacement, "COVERS_BODY", False) and (
+        if getattr(stand_in, "COVERS_BODY", False) and (
             enclosing == point.name or enclosing.startswith(f"{point.name}.")
         ):
             return point

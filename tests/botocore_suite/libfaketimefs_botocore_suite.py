@@ -27,12 +27,12 @@ _outcomes: dict[str, str] = {}
 def pytest_configure(config: Any) -> None:
     if MODE == "plain":
         return
-    from libfaketimefs_botocore import wrap_points
+    from libfaketimefs_botocore import integrations, wrapping
     from libfaketimefs_botocore.state.switch import SWITCH
 
     # Before botocore's test modules import botocore: each hook then runs at
     # that import, as in a program that imports the patch first.
-    wrap_points.install()
+    wrapping.install(integrations.WRAP_POINTS)
     if MODE == "on":
         SWITCH.hold_for_good()
     elif MODE != "installed":
@@ -61,16 +61,16 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
             import contextlib
             import importlib
 
-            from libfaketimefs_botocore import wrap_points
+            from libfaketimefs_botocore import integrations, wrapping
 
             # An xdist controller runs no test: import what the workers did.
-            for name in wrap_points.MODULES:
+            for name in integrations.MODULES:
                 with contextlib.suppress(ImportError):
                     importlib.import_module(name)
 
             wrapped = [
                 f"{s.point.module}.{s.point.name}"
-                for s in wrap_points.statuses()
+                for s in wrapping.statuses(integrations.WRAP_POINTS)
                 if s.status == "wrapped"
             ]
         with open(RESULTS, "w") as file:

@@ -450,9 +450,9 @@ def scenario_calls() -> dict[str, Any]:
     """
     before = OPTIONS.get("before", [])
     if before:
-        from libfaketimefs_botocore import wrap_points
+        from libfaketimefs_botocore import integrations, wrapping
 
-        wrap_points.install()
+        wrapping.install(integrations.WRAP_POINTS)
     results_before = [attempt(functools.partial(CALLS[call], url)) for url, call in before]
     with patched(OPTIONS["patch"]):
         results = [attempt(functools.partial(CALLS[call], url)) for url, call in OPTIONS["calls"]]

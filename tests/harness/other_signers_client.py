@@ -423,9 +423,9 @@ def scenario_aws4auth_keys() -> dict[str, Any]:
     import libfaketimefs_botocore
 
     if OPTIONS["made"] == "switch-off":
-        from libfaketimefs_botocore import wrap_points
+        from libfaketimefs_botocore import integrations, wrapping
 
-        wrap_points.install()
+        wrapping.install(integrations.WRAP_POINTS)
     made_on = (
         libfaketimefs_botocore.realtime_signing()
         if OPTIONS["made"] == "switch-on"

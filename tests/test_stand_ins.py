@@ -14,7 +14,7 @@ import botocore.utils
 import freezegun
 import pytest
 
-from libfaketimefs_botocore import clock, realtime_signing, wrap_points
+from libfaketimefs_botocore import clock, integrations, realtime_signing, wrapping
 from libfaketimefs_botocore.clock import ENV_VAR
 from libfaketimefs_botocore.state.switch import SWITCH
 
@@ -54,7 +54,7 @@ def _reads() -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def _kernel_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENV_VAR, raising=False)
-    wrap_points.install()
+    wrapping.install(integrations.WRAP_POINTS)
 
 
 class _NoClock(Real.datetime):

@@ -1,4 +1,4 @@
-"""What stands in botocore's modules for the clocks it reads.
+"""Stand-ins for the clocks the AWS libraries read; they know no library (the integrations do).
 
 Each stand-in consults the switch on every call: off, or with no source of
 the real time, it is the original; on, it asks the clock once and answers in
@@ -119,66 +119,15 @@ class Formatdate(RealtimeFunction):
         return self.__wrapped__(timeval, localtime, usegmt)  # type: ignore[no-any-return]
 
 
-class BuildDpopHeader(RealtimeFunction):
-    """``_build_dpop_header``: the login DPoP proof's ``"iat": ts or int(time.time())``."""
-
-    COVERS_BODY = True
-
-    def __call__(
-        self, private_key: Any, uri: str, uid: str | None = None, ts: int | None = None
-    ) -> str:
-        if ts is None:
-            seconds = reading.real()
-            if seconds is not None:
-                ts = int(seconds)
-        return self.__wrapped__(private_key, uri, uid=uid, ts=ts)  # type: ignore[no-any-return]
-
-
 _logger = logging.getLogger("libfaketimefs_botocore")
 _logged: set[str] = set()
 
 
-def _debug_once(message: str) -> None:
-    """Say at DEBUG, once a process, that a CRT transfer path was steered to the classic one."""
+def debug_once(message: str) -> None:
+    """Say at DEBUG, once a process (a CRT transfer path steered to the classic one)."""
     if message not in _logged:
         _logged.add(message)
         _logger.debug(message)
-
-
-class ShouldUseCrt(RealtimeFunction):
-    """boto3's choice of the CRT transfer manager, which signs in C with the process clock.
-
-    Its classic transfer manager signs through botocore. boto3 is asked
-    first, so that its own errors (awscrt missing) still surface.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> bool:
-        use_crt: bool = self.__wrapped__(*args, **kwargs)
-        if not (use_crt and SWITCH.on):
-            return use_crt
-        _debug_once(
-            "boto3's CRT transfer manager signs with the process clock: using its classic "
-            "transfer manager while real-time signing is on"
-        )
-        return False
-
-
-def _steer_transfer_client(
-    wrapped: Callable[..., str], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> str:
-    client_type = wrapped(*args, **kwargs)
-    if client_type != "crt" or not SWITCH.on:
-        return client_type
-    _debug_once(
-        "the AWS CLI's CRT transfer client signs with the process clock: using its classic "
-        "transfer client while real-time signing is on"
-    )
-    return "classic"
-
-
-def transfer_client_type(original: Any) -> RealtimeMethod:
-    """The AWS CLI v2's choice of S3 transfer client: the CRT one signs in C."""
-    return RealtimeMethod(original, _steer_transfer_client)
 
 
 class RealtimeDatetimeClass(_CallableObjectProxy):
@@ -282,14 +231,6 @@ class RealtimeMethod(_FunctionWrapper):
     """A wrapt function wrapper of ours around a method of botocore's or aiobotocore's."""
 
 
-def _request_url(operation_name: str, request: Any, *args: Any, **kwargs: Any) -> str:
-    return str(request.url)
-
-
-def _request_dict_url(request_dict: dict[str, Any], *args: Any, **kwargs: Any) -> str:
-    return str(request_dict["url"])
-
-
 def signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
     """A stand-in for a signing method: the endpoint it signs for, set around the call.
 
@@ -331,40 +272,6 @@ def signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
     return factory
 
 
-signs_request = signing_for(_request_url)
-signs_request_dict = signing_for(_request_dict_url)
-
-_RESENT = "libfaketimefs_botocore_resent"
-
-
-def _retry_arguments(
-    attempts: int,
-    operation_model: Any,
-    request_dict: dict[str, Any],
-    response: Any = None,
-    caught_exception: Any = None,
-) -> tuple[dict[str, Any], Any]:
-    return request_dict, response
-
-
-def _resend_for_its_time(request_dict: dict[str, Any], response: Any) -> bool:
-    """Whether a refused request taught its endpoint's clock, and goes again at once.
-
-    A request refused for its time was not executed, so it is resent whole,
-    whatever it does; once, and without botocore's back-off or retry quota.
-    """
-    # A time the caller chose is not the endpoint's to correct.
-    if not SWITCH.on or response is None or chosen.here() is not None:
-        return False
-    context = request_dict.get("context")
-    if not isinstance(context, dict) or context.get(_RESENT):
-        return False
-    if not learned(request_dict["url"], endpoint_offsets.refusal_clock(response)):
-        return False
-    context[_RESENT] = True
-    return True
-
-
 def learned(url: str, endpoint_now: float | None) -> bool:
     """Whether a refusal whose endpoint's clock said ``endpoint_now`` taught ``url``'s
     endpoint a clock other than the one it was signed for (None: it said no time)."""
@@ -374,27 +281,19 @@ def learned(url: str, endpoint_now: float | None) -> bool:
     return real is not None and endpoint_offsets.learn(url, endpoint_now, real)
 
 
-def _needs_retry(
-    wrapped: Callable[..., bool], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> bool:
-    if _resend_for_its_time(*_retry_arguments(*args, **kwargs)):
-        return True
-    return wrapped(*args, **kwargs)
+def prepared_request_url(request: Any, *args: Any, **kwargs: Any) -> str:
+    """The URL of a ``requests`` or ``httpx`` request: an auth's ``__call__(request)``."""
+    return str(request.url)
 
 
-async def _needs_retry_async(
-    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> bool:
-    if _resend_for_its_time(*_retry_arguments(*args, **kwargs)):
-        return True
-    return bool(await wrapped(*args, **kwargs))
+def _method_url(method: str, url: str, *args: Any, **kwargs: Any) -> str:
+    return str(url)
 
 
-def needs_retry(original: Any) -> RealtimeMethod:
-    """botocore's (or aiobotocore's) ``Endpoint._needs_retry``."""
-    if inspect.iscoroutinefunction(original):
-        return RealtimeMethod(original, _needs_retry_async)
-    return RealtimeMethod(original, _needs_retry)
+# ``auth(request)`` of a requests ``AuthBase``.
+signs_prepared_request = signing_for(prepared_request_url)
+# ``sign(method, url, ...)``: aws-request-signer's and opensearch-py's.
+signs_method_url = signing_for(_method_url)
 
 
 STAND_IN_TYPES = (

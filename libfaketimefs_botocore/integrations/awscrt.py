@@ -1,0 +1,24 @@
+"""awscrt's own signer: an ``AwsSigningConfig`` given no date gets one in Python, then C signs.
+
+botocore's CRT signers give their own date (botocore's integration); boto3's
+and the AWS CLI's CRT transfer clients are steered away in theirs. Never
+imported here.
+"""
+
+from __future__ import annotations
+
+from libfaketimefs_botocore import stand_ins
+from libfaketimefs_botocore.points import TEST_HELPER, OnPurpose, WrapPoint
+
+AUDITED = ("awscrt",)
+WATCHED = ("awscrt",)
+
+WRAP_POINTS = (
+    WrapPoint(
+        "awscrt.auth",
+        "datetime",
+        "awscrt's AwsSigningConfig default date: datetime.datetime.now(timezone.utc)",
+        stand_ins.SigningDatetimeModule,
+    ),
+)
+ON_PURPOSE = (OnPurpose("awscrt._test", "*", "time.time", TEST_HELPER),)

@@ -1,0 +1,51 @@
+"""What the project knows of a library's clock reads, as plain data.
+
+A :class:`WrapPoint` is a binding that gets a stand-in; an :class:`OnPurpose`
+is a read left on the process clock, with its reason. The integrations
+(:mod:`libfaketimefs_botocore.integrations`) declare both; the installer
+wraps the points, and the audit reads both, proving from them alone that
+each read it finds in a library's source is reached or left on purpose.
+Imports nothing of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class WrapPoint:
+    module: str
+    name: str  # the module's binding, or "Class.method" as the class itself holds it
+    reads: str  # what it reads or decides, for people (check, the docs, the audit)
+    stand_in: Callable[[Any], object]  # called with the original binding
+    # Data, not a predicate, so that the audit can tell from a module's source
+    # whether the point applies, as the installer tells from the module itself.
+    unless_binds: str | None = None
+
+    def applies(self, module_binds: Callable[[str], bool]) -> bool:
+        return self.unless_binds is None or not module_binds(self.unless_binds)
+
+
+@dataclass(frozen=True)
+class OnPurpose:
+    """A read left on the process clock. Matched by module, enclosing function and what is
+    finally called, not by line, so that an entry survives the releases that move code."""
+
+    module: str  # a module, or "package.*" for every module in it
+    function: str  # the enclosing qualified name; "*" for every function of the module
+    call: str  # what is finally called, as the scanner names it; "*" for any
+    reason: str
+
+
+# Reasons that hold for more than one library.
+DURATION = (
+    "elapsed time or a timeout between two reads of the same process clock (bandwidth, "
+    "progress, a wait for the browser): a duration, never sent"
+)
+NAME = (
+    "a name, a description or a unique suffix made from the time: AWS stores it and "
+    "compares it with no clock"
+)
+TEST_HELPER = "a helper for the library's own tests: never run by the library"
