@@ -1,0 +1,1 @@
+"""``make bench``: what real-time signing costs, one module per measurement (:mod:`.bench`)."""
