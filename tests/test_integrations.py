@@ -32,14 +32,22 @@ import pytest
 from libfaketimefs_botocore import clock, integrations, realtime_signing, wrapping
 from libfaketimefs_botocore.audit import PACKAGES, VENDORED_BY_AWSCLI
 from libfaketimefs_botocore.clock import ENV_VAR
+from libfaketimefs_botocore.integrations.botocore import NAMED_ERA
 from libfaketimefs_botocore.points import OnPurpose, WrapPoint
 from libfaketimefs_botocore.state.switch import SWITCH
 
 pytestmark = pytest.mark.pins  # the eras of botocore, and the smithy session's libraries
 
 INTEGRATIONS = {module.__name__.rsplit(".", 1)[-1]: module for module in integrations.INTEGRATIONS}
-# Points whose binding only some releases of an installed library have.
-IN_SOME_RELEASES = {("botocore.utils", "build_dpop_header"): "the AWS CLI v2's vendored botocore"}
+# Points whose binding only some releases of an installed library have (besides
+# botocore's two eras, told by NAMED_ERA).
+IN_SOME_RELEASES = {
+    ("botocore.utils", "build_dpop_header"): "the AWS CLI v2's vendored botocore",
+    ("botocore.credentials", "_build_dpop_header"): "botocore >= 1.41 (login)",
+    ("boto3.s3.transfer", "_should_use_crt"): "boto3 >= 1.32 (the CRT transfer manager)",
+}
+# Modules that import a library only some installations have.
+NEEDS = {"botocore.crt.auth": "awscrt"}
 FILE_TIME = 2_000_000_000.0  # 2033-05-18: no clock here is near it
 
 
@@ -107,16 +115,23 @@ def test_the_start_up_hook_watches_what_the_integrations_say() -> None:
     [pytest.param(p, id=f"{p.module}.{p.name}") for p in integrations.WRAP_POINTS],
 )
 def test_every_point_of_an_installed_library_exists(point: WrapPoint) -> None:
-    if not _installed(point.module):
-        pytest.skip(f"{point.module.split('.')[0]} is not installed here")
-    module = importlib.import_module(point.module)
+    module = _imported(point.module)
     binding = wrapping._binding(module, point.name)
     # A point of the other era of botocore is there (or not) and does not apply.
-    other_era = point.unless_binds is not None and hasattr(module, point.unless_binds)
+    inline_era = point.name == NAMED_ERA and not hasattr(module, NAMED_ERA)
+    named_era = point.unless_binds is not None and hasattr(module, point.unless_binds)
     if binding is wrapping._MISSING:
-        assert other_era or (point.module, point.name) in IN_SOME_RELEASES, point
+        assert inline_era or named_era or (point.module, point.name) in IN_SOME_RELEASES, point
     else:
-        assert wrapping._applies(point, module) is not other_era, point
+        assert wrapping._applies(point, module) is not named_era, point
+
+
+def _imported(name: str) -> ModuleType:
+    """The module, or a skip where its library (or one it needs) is not installed."""
+    for needed in (name, NEEDS.get(name, name)):
+        if not _installed(needed):
+            pytest.skip(f"{needed.split('.')[0]} is not installed here")
+    return importlib.import_module(name)
 
 
 def test_installing_twice_wraps_each_binding_once() -> None:
@@ -154,10 +169,12 @@ def _seconds(value: Any) -> float:
     return float(value)
 
 
-def _covered_reads() -> Iterator[Any]:
-    for point in integrations.WRAP_POINTS:
-        for path in sorted(getattr(point.stand_in, "COVERS", ())):
-            yield pytest.param(point, path, id=f"{point.module}.{point.name}:{path or 'call'}")
+def _covered_reads() -> list[Any]:
+    return [
+        pytest.param(point, path, id=f"{point.module}.{point.name}:{path or 'call'}")
+        for point in integrations.WRAP_POINTS
+        for path in sorted(getattr(point.stand_in, "COVERS", ()))
+    ]
 
 
 @pytest.fixture
@@ -174,9 +191,7 @@ def realtime_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
 @pytest.mark.usefixtures("realtime_file")
 @pytest.mark.parametrize(("point", "path"), _covered_reads())
 def test_every_covered_read_answers_the_real_time(point: WrapPoint, path: str) -> None:
-    if not _installed(point.module):
-        pytest.skip(f"{point.module.split('.')[0]} is not installed here")
-    module: ModuleType = importlib.import_module(point.module)
+    module = _imported(point.module)
     if wrapping._binding(module, point.name) is wrapping._MISSING or not wrapping._applies(
         point, module
     ):
