@@ -48,7 +48,7 @@ AWSCLI_V2_SOURCE_PACKAGE := $(TOOLS)/awscli-v2-source/.libfaketimefs-botocore
 # the clone's copy is installed from it by that installer.
 AWSCLI_V2_FROZEN_CACHE := $(CACHE)/awscli-$(AWSCLI_V2)-frozen-python$(PYTHON_VERSION)
 AWSCLI_V2_EXE := $(TOOLS)/awscli-v2-exe/bin/aws
-# faketime: the command the README's shell examples run (tests/test_examples.py).
+# faketime: the command the README's shell examples run (tests/end_to_end/test_examples.py).
 DEBIAN_PACKAGES := libfaketime faketime libfuse2 fuse3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The matrix's interpreters: pyenv's, put on PATH for nox.

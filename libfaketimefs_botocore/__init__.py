@@ -25,4 +25,4 @@ __all__ = [
     "signing_time",
 ]
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"

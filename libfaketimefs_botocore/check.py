@@ -198,7 +198,7 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report.correct_skew = endpoint_offsets.enabled()
     if audit:
         report.audits = audits
-    report.realtime_file = clock.realtime_file()
+    report.realtime_file = clock.realtime_path()
     if report.realtime_file is not None:
         try:
             report.file_time = clock.read_realtime(report.realtime_file)

@@ -245,11 +245,11 @@ def signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
         # Until an endpoint's clock is learned there is nothing to carry.
         if not (SWITCH.on and endpoint_offsets.offsets):
             return wrapped(*args, **kwargs)
-        token = endpoint_offsets.signing_for.set(url_of(*args, **kwargs))
+        token = endpoint_offsets.signing_url.set(url_of(*args, **kwargs))
         try:
             return wrapped(*args, **kwargs)
         finally:
-            endpoint_offsets.signing_for.reset(token)
+            endpoint_offsets.signing_url.reset(token)
 
     async def signing_async(
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -258,11 +258,11 @@ def signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
             signed_hosts.note(url_of(*args, **kwargs))
         if not (SWITCH.on and endpoint_offsets.offsets):
             return await wrapped(*args, **kwargs)
-        token = endpoint_offsets.signing_for.set(url_of(*args, **kwargs))
+        token = endpoint_offsets.signing_url.set(url_of(*args, **kwargs))
         try:
             return await wrapped(*args, **kwargs)
         finally:
-            endpoint_offsets.signing_for.reset(token)
+            endpoint_offsets.signing_url.reset(token)
 
     def factory(original: Any) -> RealtimeMethod:
         if inspect.iscoroutinefunction(original):

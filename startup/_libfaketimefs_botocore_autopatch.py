@@ -16,7 +16,7 @@ _reported = False
 
 # The top-level packages that sign without importing botocore (botocore among
 # them): the integrations' WATCHED, written here by `make generate` so that
-# start-up reads no more than this file (tests/test_integrations.py checks it).
+# start-up reads no more than this file (tests/integrations/test_integrations.py checks it).
 # --- generated: WATCHED ---
 WATCHED = frozenset(
     {

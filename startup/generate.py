@@ -1,7 +1,7 @@
 """Write the start-up hook's WATCHED from the integrations' registry: ``make generate``.
 
 The hook reads no more than its own file at interpreter start-up, so the
-list is written into it rather than imported; tests/test_integrations.py
+list is written into it rather than imported; tests/integrations/test_integrations.py
 fails while the two differ.
 """
 

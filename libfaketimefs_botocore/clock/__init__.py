@@ -36,7 +36,7 @@ __all__ = [
     "kernel_clock",
     "now",
     "read_realtime",
-    "realtime_file",
+    "realtime_path",
     "signing_now",
 ]
 
@@ -61,7 +61,7 @@ _kernel: KernelClock | None = None
 
 def now() -> float | None:
     """The real time in seconds, or None when this process has no source of it."""
-    path = realtime_file()
+    path = realtime_path()
     read_kernel = kernel_clock().read
     kernel_now = None if read_kernel is None else read_kernel()
     if path is None:
@@ -92,7 +92,7 @@ def signing_now() -> float | None:
     seconds = now()
     if seconds is None or not endpoint_offsets.offsets:
         return seconds
-    return seconds + endpoint_offsets.offset_for(endpoint_offsets.signing_for.get())
+    return seconds + endpoint_offsets.offset_for(endpoint_offsets.signing_url.get())
 
 
 def _from_file(path: str, kernel_now: float | None) -> float:
@@ -125,7 +125,7 @@ def _forget_in_child() -> None:
 
 def read_realtime(path: str) -> float:
     """Read the realtime file; RealtimeError if it is broken or does not answer within 2 s."""
-    return bounded_read.read_realtime(path, kernel_clock().read, _real_sleep())
+    return bounded_read.read_within(path, kernel_clock().read, _real_sleep())
 
 
 @functools.cache
@@ -156,7 +156,7 @@ _KEY = os.fsencode(ENV_VAR)
 _decoded: tuple[bytes | None, str | None] = (None, None)
 
 
-def realtime_file() -> str | None:
+def realtime_path() -> str | None:
     """The path in ``FAKETIME_REALTIME_FILE``, or None when it is unset or empty."""
     global _decoded
     if not isinstance(_ENVIRON_DATA, dict):

@@ -27,9 +27,7 @@ import queue
 import threading
 from typing import Callable
 
-# By name: the package's `realtime_file` is also a function (the path in the variable).
-from libfaketimefs_botocore.clock.realtime_file import RealtimeError
-from libfaketimefs_botocore.clock.realtime_file import read_realtime as read_file
+from libfaketimefs_botocore.clock.realtime_file import RealtimeError, read_file
 
 BOUND = 2.0  # seconds
 FIRST_SLICE = 0.000005  # seconds; doubled up to LAST_SLICE while waiting
@@ -77,7 +75,7 @@ _lock = threading.Lock()  # guards _reader; never held while waiting
 _reader: _Reader | None = None
 
 
-def read_realtime(
+def read_within(
     path: str,
     kernel_now: Callable[[], float | None] | None,
     sleep: Callable[[float], None] | None,

@@ -52,7 +52,7 @@ offsets: dict[Endpoint, float] = {}
 
 # The URL of the request being signed, so that its signing time can carry
 # its endpoint's offset; set around botocore's signing calls.
-signing_for: ContextVar[str | None] = ContextVar("libfaketimefs_botocore_signing_for", default=None)
+signing_url: ContextVar[str | None] = ContextVar("libfaketimefs_botocore_signing_url", default=None)
 
 
 def enabled() -> bool:

@@ -35,7 +35,7 @@ class RealtimeError(BotoCoreError):
         self.reason = reason
 
 
-def read_realtime(path: str) -> float:
+def read_file(path: str) -> float:
     """Read and check the Unix time stamp in ``path``: one open, one read, one close."""
     try:
         fd = os.open(path, _OPEN_FLAGS)

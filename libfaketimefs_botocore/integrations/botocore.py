@@ -222,13 +222,13 @@ WRAP_POINTS = (*AUTH, *CRT_AUTH, *SIGNERS, *CREDENTIALS, *TOKENS, *UTILS, *ENDPO
 # Deliberately: botocore.endpoint's retry ttl. It is the local clock plus the
 # skew estimated from the server's Date header, read twice back to back, so
 # the local clock cancels out and the ttl already agrees with AWS's clock
-# under any fake time (tests/test_expiry_end_to_end.py checks it).
+# under any fake time (tests/end_to_end/test_expiry_end_to_end.py checks it).
 # Redirecting it would add two file reads to every API call and change nothing.
 
 _TTL = (
     "the amz-sdk-request ttl: the local clock plus the skew measured from the server's "
     "Date, read back to back, so the local clock cancels out and the ttl already agrees "
-    "with AWS's clock under any fake time (tests/test_expiry_end_to_end.py checks it)"
+    "with AWS's clock under any fake time (tests/end_to_end/test_expiry_end_to_end.py checks it)"
 )
 _RETRY_QUOTA = (
     "the retry quota's token bucket refills by the time elapsed between two reads of the "

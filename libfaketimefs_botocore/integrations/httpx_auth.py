@@ -42,13 +42,13 @@ def _steps_signing_for(url: str, flow: Generator[Any, Any, Any]) -> Generator[An
     sent: Any = None
     thrown: BaseException | None = None
     while True:
-        token = endpoint_offsets.signing_for.set(url)
+        token = endpoint_offsets.signing_url.set(url)
         try:
             item = flow.send(sent) if thrown is None else flow.throw(thrown)
         except StopIteration as stop:
             return stop.value
         finally:
-            endpoint_offsets.signing_for.reset(token)
+            endpoint_offsets.signing_url.reset(token)
         try:
             sent, thrown = (yield item), None
         except GeneratorExit:

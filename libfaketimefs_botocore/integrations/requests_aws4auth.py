@@ -40,7 +40,7 @@ def _aws4auth_call(
         signed_hosts.note(url)
     if not reading.on_here():
         return wrapped(*args, **kwargs)
-    token = endpoint_offsets.signing_for.set(url)
+    token = endpoint_offsets.signing_url.set(url)
     try:
         seconds = reading.signing()
         if seconds is None:  # no source of the real time: the process clock, as elsewhere
@@ -50,7 +50,7 @@ def _aws4auth_call(
         with chosen.pinned(seconds):
             return wrapped(*args, **kwargs)
     finally:
-        endpoint_offsets.signing_for.reset(token)
+        endpoint_offsets.signing_url.reset(token)
 
 
 def aws4auth_call(original: Any) -> stand_ins.RealtimeMethod:

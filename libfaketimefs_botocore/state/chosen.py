@@ -75,7 +75,7 @@ class Floored(Choice):
         real = clock.now()
         if real is None:
             raise clock.RealtimeError(
-                clock.realtime_file() or "",
+                clock.realtime_path() or "",
                 "signing_time(floor=...) rounds the real time, and this process has no "
                 "source of it (no realtime file, and no way to the kernel's clock)",
             )

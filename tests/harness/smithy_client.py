@@ -1,6 +1,6 @@
 """A program that signs with AWS's signers that are not botocore's: aws-sdk-signers (under the
 smithy-python SDKs), a smithy-python client (Bedrock Runtime), awscrt's signer with no date, and
-the event-stream signers; run under the faked clock by tests/test_smithy_signers.py.
+the event-stream signers; run under the faked clock by tests/end_to_end/test_smithy_signers.py.
 
     python smithy_client.py SCENARIO '{"endpoint": URL, "patch": "import", ...}'
 

@@ -14,7 +14,7 @@ import pytest
 
 grimp = pytest.importorskip("grimp")  # the lint group's: not in the matrix's sessions
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "libfaketimefs_botocore"
 
 

@@ -42,7 +42,7 @@ def test_no_file_means_the_kernel_clock(
 ) -> None:
     if value is not None:
         monkeypatch.setenv(ENV_VAR, value)
-    assert clock.realtime_file() is None
+    assert clock.realtime_path() is None
     assert _near_now(clock.now())
     assert file_reads == []
 

@@ -112,12 +112,12 @@ def test_the_variable_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_signing_times_carry_the_offset_of_the_endpoint_signed_for() -> None:
     endpoint_offsets.learn(URL, time.time() + 3600, time.time())
     assert clock.signing_now() == pytest.approx(time.time(), abs=1)
-    token = endpoint_offsets.signing_for.set(URL)
+    token = endpoint_offsets.signing_url.set(URL)
     try:
         assert clock.signing_now() == pytest.approx(time.time() + 3600, abs=1)
         assert clock.now() == pytest.approx(time.time(), abs=1)  # expiry keeps the source
     finally:
-        endpoint_offsets.signing_for.reset(token)
+        endpoint_offsets.signing_url.reset(token)
 
 
 def test_a_refusal_while_the_switch_is_off_teaches_nothing() -> None:

@@ -75,7 +75,7 @@ def _listening(pid: int) -> list[str]:
     return ports
 
 
-CACHE_ENTRY = Path(__file__).parent / "harness" / "cache-entry"
+CACHE_ENTRY = Path(__file__).parents[1] / "harness" / "cache-entry"
 
 
 def _cache_entry(entry: Path, commands: str) -> subprocess.Popen[str]:

@@ -26,7 +26,7 @@ pytestmark = [
 ]
 
 GIT_REQUEST = "protocol=https\nhost=git-codecommit.us-east-1.amazonaws.com\npath=/v1/repos/r\n\n"
-READS = Path(__file__).with_name("harness") / "awscli_reads.py"
+READS = Path(__file__).parents[1] / "harness" / "awscli_reads.py"
 AUTOPATCH = {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
 PLUGIN = {"libfaketimefs_botocore": "libfaketimefs_botocore.awscli_plugin"}
 

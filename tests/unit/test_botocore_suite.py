@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).with_name("botocore_suite")))
+sys.path.insert(0, str(Path(__file__).parents[1] / "botocore_suite"))
 
 import run as suite
 from expected_differences import how_it_fakes

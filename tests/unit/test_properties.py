@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 
 from libfaketimefs_botocore import RealtimeError, realtime_signing
 from libfaketimefs_botocore.clock import endpoint_offsets
-from libfaketimefs_botocore.clock.realtime_file import READ_LIMIT, parse_realtime, read_realtime
+from libfaketimefs_botocore.clock.realtime_file import READ_LIMIT, parse_realtime, read_file
 from libfaketimefs_botocore.integrations.botocore import (
     resend_for_its_time as _resend_for_its_time,
 )
 
 # How many inputs each property tries: 1000 in every run, more on demand
-# (LIBFAKETIMEFS_BOTOCORE_EXAMPLES=20000 pytest --timeout=0 tests/test_properties.py);
+# (LIBFAKETIMEFS_BOTOCORE_EXAMPLES=20000 pytest --timeout=0 tests/unit/test_properties.py);
 # the README quotes both.
 EXAMPLES = int(os.environ.get("LIBFAKETIMEFS_BOTOCORE_EXAMPLES", "1000"))
 PROPERTIES = settings(
@@ -88,7 +88,7 @@ def test_any_bytes_in_a_real_file(tmp_path: Path, data: bytes) -> None:
     """The same through open/read/close, with the file on disk."""
     path = tmp_path / "realtime"
     path.write_bytes(data)
-    seconds, error = _attempt(read_realtime, str(path))
+    seconds, error = _attempt(read_file, str(path))
     if error is None:
         _accepted(data, seconds)
     else:
