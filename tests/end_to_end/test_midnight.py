@@ -33,7 +33,7 @@ from tests.harness.faketime import (
     Unfaked,
     run_client,
 )
-from tests.harness.schemes import SIGNERS, run_schemes
+from tests.harness.schemes import OWN_SIGNERS, SIGNERS, THROUGH_BOTOCORE, run_schemes
 from tests.harness.seaweedfs import SeaweedFS
 from tests.harness.unfaked_http import send
 
@@ -61,20 +61,8 @@ BOUNDARIES = {
 }
 SIDES = [pytest.param(-1, id="a-second-before"), pytest.param(1, id="a-second-after")]
 
-OTHER_SIGNERS = [
-    "requests-aws4auth",
-    "requests-aws4auth-strict",
-    "requests-aws4auth-passive",
-    "aws-requests-auth",
-    "requests-auth-aws-sigv4",
-    "httpx-auth",
-    "httpx-auth-async",
-    "aws-request-signer",
-    "aws-request-signer-requests",
-    "aws-request-signer-presign",
-    "aws-request-signer-post",
-    "opensearch-py",
-]
+# Every signer that is not botocore, and one of opensearch-py's, which sign with botocore's.
+OTHER_SIGNERS = [*OWN_SIGNERS, THROUGH_BOTOCORE[0]]
 
 
 def _day(seconds: float) -> str:

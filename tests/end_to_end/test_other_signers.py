@@ -30,28 +30,9 @@ from tests.harness.faketime import (
     Unfaked,
     run_client,
 )
+from tests.harness.schemes import OWN_SIGNERS, THROUGH_BOTOCORE
 
 OK = {"ok": True, "code": ""}
-OWN_SIGNERS = [
-    "requests-aws4auth",
-    "requests-aws4auth-strict",
-    "requests-aws4auth-passive",
-    "aws-requests-auth",
-    "requests-auth-aws-sigv4",
-    "httpx-auth",
-    "httpx-auth-async",
-    "aws-request-signer",
-    "aws-request-signer-requests",
-    "aws-request-signer-presign",
-    "aws-request-signer-post",
-]
-# opensearch-py signs with botocore's SigV4Auth: reached through botocore.
-THROUGH_BOTOCORE = [
-    "opensearch-py",
-    "opensearch-py-requests",
-    "opensearch-py-urllib3",
-    "opensearch-py-async",
-]
 SIGNERS = OWN_SIGNERS + THROUGH_BOTOCORE
 
 

@@ -1,4 +1,5 @@
-"""The signing schemes each end-to-end test runs, by the signers botocore uses."""
+"""The signing schemes each end-to-end test runs, by the signers botocore uses; and the
+signers that are not botocore, by their names in other_signers_client.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,28 @@ from tests.harness.endpoint import Endpoint
 from tests.harness.faketime import ClockSetup, run_client
 
 HAS_AWSCRT = importlib.util.find_spec("awscrt") is not None
+
+# The signers that sign SigV4 themselves.
+OWN_SIGNERS = [
+    "requests-aws4auth",
+    "requests-aws4auth-strict",
+    "requests-aws4auth-passive",
+    "aws-requests-auth",
+    "requests-auth-aws-sigv4",
+    "httpx-auth",
+    "httpx-auth-async",
+    "aws-request-signer",
+    "aws-request-signer-requests",
+    "aws-request-signer-presign",
+    "aws-request-signer-post",
+]
+# opensearch-py signs with botocore's SigV4Auth: reached through botocore.
+THROUGH_BOTOCORE = [
+    "opensearch-py",
+    "opensearch-py-requests",
+    "opensearch-py-urllib3",
+    "opensearch-py-async",
+]
 
 PURE_SCHEMES = [
     "v4",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from pathlib import Path
@@ -131,10 +132,13 @@ def test_is_a_botocore_error(tmp_path: Path) -> None:
 def test_file_descriptors_are_closed(tmp_path: Path) -> None:
     path = tmp_path / "realtime"
     path.write_text("garbage")
-    before = len(os.listdir("/proc/self/fd"))
+    # As sets: a descriptor of an earlier test in this worker may be closed by the
+    # garbage collector meanwhile; 200 leaked reads could not hide among those.
+    gc.collect()
+    before = set(os.listdir("/proc/self/fd"))
     for _ in range(100):
         with pytest.raises(RealtimeError):
             read_realtime(str(path))
         with pytest.raises(RealtimeError):
             read_realtime(str(tmp_path))
-    assert len(os.listdir("/proc/self/fd")) == before
+    assert set(os.listdir("/proc/self/fd")) <= before
