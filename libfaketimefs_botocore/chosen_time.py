@@ -18,15 +18,13 @@ import datetime
 from types import TracebackType
 from typing import Callable, Union, overload
 
+from libfaketimefs_botocore.clock.real_datetime import Real
 from libfaketimefs_botocore.hybrid import BlockAndDecorator
 from libfaketimefs_botocore.installer import install_wrap_points
 from libfaketimefs_botocore.state import chosen
 from libfaketimefs_botocore.state.chosen import Called, Choice, Fixed, Floored, seconds_of
 
 At = Union[datetime.datetime, Callable[[], datetime.datetime]]
-
-# The real class, even when freezegun has put its own in the module.
-_DATETIME = type(datetime.datetime.min)
 
 
 class SigningTime(BlockAndDecorator):
@@ -69,7 +67,7 @@ def _choice(at: At | None, floor: datetime.timedelta | None) -> Choice:
         if step <= 0:
             raise ValueError(f"signing_time(floor=...): must be positive, got {floor!r}")
         return Floored(step)
-    if isinstance(at, _DATETIME):
+    if isinstance(at, Real.datetime):
         return Fixed(seconds_of(at, "at=..."))
     if callable(at):
         return Called(at)

@@ -30,21 +30,10 @@ import wrapt
 
 from libfaketimefs_botocore import clock
 from libfaketimefs_botocore.clock import endpoint_offsets
+from libfaketimefs_botocore.clock.real_datetime import Real as _Real
 from libfaketimefs_botocore.state import chosen, reading
 from libfaketimefs_botocore.state.switch import SWITCH
 from libfaketimefs_botocore.tls import signed_hosts
-
-
-class _Real:
-    """The real ``datetime.datetime``, out of freezegun's reach.
-
-    freezegun swaps every module-level name bound to the class, so it is kept
-    in a class attribute; and taken as the type of ``min``, which its
-    subclass inherits, in case this module is imported during a freeze.
-    """
-
-    datetime: type[datetime.datetime] = type(datetime.datetime.min)
-
 
 _UTC = datetime.timezone.utc
 

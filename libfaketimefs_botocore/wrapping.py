@@ -44,6 +44,11 @@ def _modules(points: Sequence[WrapPoint]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(point.module for point in points))
 
 
+def modules() -> tuple[str, ...]:
+    """The modules of the installed points (none before install())."""
+    return _modules(_points)
+
+
 def wrap_imported() -> None:
     """Wrap every installed point of the modules imported now, where its stand-in is missing."""
     for name in _modules(_points):

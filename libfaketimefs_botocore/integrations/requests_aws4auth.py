@@ -18,8 +18,6 @@ from libfaketimefs_botocore.tls import signed_hosts
 AUDITED = ("requests_aws4auth",)
 WATCHED = ("requests_aws4auth",)
 
-# requests-aws4auth -----------------------------------------------------------
-#
 # An AWS4SigningKey is for one date, fixed when it is made, and the scope of
 # every signature it makes carries that date. The signing time, though, is
 # the library's to choose: the real time, an endpoint's clock on the far side

@@ -20,8 +20,6 @@ AUDITED = ("smithy_core", "smithy_aws_core", "smithy_http")
 WATCHED = ("smithy_core", "smithy_aws_core")
 
 
-# smithy-python's clients --------------------------------------------------------
-#
 # A smithy-python client's answers reach no hook of botocore's: its request
 # pipeline's retry loop (``RequestPipeline._retry``) ends with the last
 # attempt's output, the HTTP response beside it. When that is a refusal for

@@ -24,13 +24,11 @@ from contextvars import ContextVar
 from typing import Callable, NamedTuple
 
 from libfaketimefs_botocore import clock
-
-# The real class, even when freezegun has put its own in the module.
-_DATETIME = type(datetime.datetime.min)
+from libfaketimefs_botocore.clock.real_datetime import Real
 
 
 def seconds_of(moment: object, argument: str) -> float:
-    if not isinstance(moment, _DATETIME):
+    if not isinstance(moment, Real.datetime):
         raise TypeError(
             f"signing_time({argument}): expected an aware datetime, got {type(moment).__name__}"
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import importlib.util
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -116,3 +118,42 @@ def test_plain_datetimes_under_freezegun(tick: bool) -> None:
     if not SWITCH.held_for_good:
         assert outside.year == 2030
         assert type(outside) is not Real.datetime
+
+
+def test_a_library_first_imported_during_a_freeze_answers_real_datetimes() -> None:
+    """freezegun's class is a subclass of the real one (and its ``min`` one of its own): the
+    real class is still the one the stand-ins and real_time() make."""
+    code = (
+        "import time, freezegun, botocore.tokens\n"
+        "with freezegun.freeze_time('2030-01-01'):\n"
+        "    import libfaketimefs_botocore\n"
+        "    with libfaketimefs_botocore.realtime_signing():\n"
+        "        now = botocore.tokens._utc_now()\n"
+        "        real = libfaketimefs_botocore.real_time()\n"
+        "print(type(now).__module__, type(real).__module__, now.timestamp(), real.timestamp())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    now_module, real_module, now, real = result.stdout.split()
+    assert (now_module, real_module) == ("datetime", "datetime")
+    assert abs(float(now) - time.time()) < 60
+    assert abs(float(real) - time.time()) < 60
+
+
+def test_a_freeze_before_the_library_leaves_no_stale_binding_for_the_next() -> None:
+    """freezegun caches each module's attributes by name: a module it swept before the stand-ins
+    were installed must not get freezegun's class over its stand-in at the next freeze."""
+    code = (
+        "import freezegun, botocore.tokens\n"
+        "with freezegun.freeze_time('2030-01-01'):\n"
+        "    pass\n"
+        "import libfaketimefs_botocore\n"
+        "libfaketimefs_botocore.patch_botocore()\n"
+        "with freezegun.freeze_time('2030-01-01'):\n"
+        "    print(botocore.tokens._utc_now().timestamp())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert abs(float(result.stdout) - time.time()) < 60
