@@ -28,13 +28,7 @@ def real_time(endpoint_url: str | None = None) -> datetime.datetime:
     on. Raises :class:`RealtimeError` when the file is broken or there is no
     source of the real time, never the fake time instead.
     """
-    seconds = clock.now()
-    if seconds is None:
-        raise clock.RealtimeError(
-            clock.realtime_path() or "",
-            "real_time() has no source of the real time (no realtime file, and no way "
-            "to the kernel's clock)",
-        )
+    seconds = clock.required("real_time() reads the real time")
     return Real.datetime.fromtimestamp(
         seconds + endpoint_offsets.offset_for(endpoint_url), datetime.timezone.utc
     )

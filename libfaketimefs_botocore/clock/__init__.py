@@ -37,6 +37,7 @@ __all__ = [
     "now",
     "read_realtime",
     "realtime_path",
+    "required",
     "signing_now",
 ]
 
@@ -79,6 +80,18 @@ def now() -> float | None:
             if kernel_now is not None and _agreed(path, kernel_now):
                 return kernel_now
         return _from_file(path, kernel_now)
+
+
+def required(purpose: str) -> float:
+    """The real time in seconds; RealtimeError, naming ``purpose``, when there is no source."""
+    seconds = now()
+    if seconds is None:
+        raise RealtimeError(
+            realtime_path() or "",
+            f"{purpose}, and this process has no source of it (no realtime file, and no way "
+            "to the kernel's clock)",
+        )
+    return seconds
 
 
 def _agreed(path: str, kernel_now: float) -> bool:

@@ -70,13 +70,7 @@ class Floored(Choice):
         self._step = step
 
     def seconds(self) -> float:
-        real = clock.now()
-        if real is None:
-            raise clock.RealtimeError(
-                clock.realtime_path() or "",
-                "signing_time(floor=...) rounds the real time, and this process has no "
-                "source of it (no realtime file, and no way to the kernel's clock)",
-            )
+        real = clock.required("signing_time(floor=...) rounds the real time")
         return math.floor(real / self._step) * self._step
 
 

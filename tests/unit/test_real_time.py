@@ -16,8 +16,9 @@ import freezegun
 import pytest
 import time_machine
 
-from libfaketimefs_botocore import RealtimeError, real_time, signing_time
+from libfaketimefs_botocore import RealtimeError, clock, real_time, signing_time
 from libfaketimefs_botocore.clock import ENV_VAR, endpoint_offsets, forget
+from libfaketimefs_botocore.state import chosen
 
 UTC = datetime.timezone.utc
 YEAR = datetime.timedelta(days=400)
@@ -96,3 +97,17 @@ def test_an_endpoint_clock_once_learned() -> None:
 def test_a_chosen_signing_time_does_not_move_it() -> None:
     with signing_time(at=datetime.datetime(2024, 2, 29, tzinfo=UTC)):
         assert _near_now(real_time(), time.time())
+
+
+def test_no_source_of_the_real_time_raises_for_it_and_for_a_floor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As where neither a realtime file nor the kernel's clock can be had.
+    monkeypatch.setattr(clock, "now", lambda: None)
+    with pytest.raises(RealtimeError, match=r"real_time\(\) reads the real time, and this process"):
+        real_time()
+    with signing_time(floor=datetime.timedelta(minutes=30)):
+        choice = chosen.here()
+        assert choice is not None
+        with pytest.raises(RealtimeError, match=r"signing_time\(floor=\.\.\.\) rounds the real"):
+            choice.seconds()
