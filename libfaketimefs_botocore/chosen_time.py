@@ -35,8 +35,7 @@ class SigningTime(BlockAndDecorator):
 
     def __enter__(self) -> None:
         install_wrap_points()
-        chosen.count(+1)
-        chosen.frames.set(chosen.Frame(self._choice, chosen.frames.get()))
+        chosen.enter(self._choice)
 
     def __exit__(
         self,
@@ -44,11 +43,7 @@ class SigningTime(BlockAndDecorator):
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        frame = chosen.frames.get()
-        if frame is None or frame.choice is not self._choice:
-            raise RuntimeError("signing_time() block left in a context that did not enter it")
-        chosen.frames.set(frame.covers)
-        chosen.count(-1)
+        chosen.leave(self._choice)
 
 
 def _choice(at: At | None, floor: datetime.timedelta | None) -> Choice:

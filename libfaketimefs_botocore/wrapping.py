@@ -21,46 +21,44 @@ from libfaketimefs_botocore.points import WrapPoint
 from libfaketimefs_botocore.stand_ins import STAND_IN_TYPES
 
 _install_lock = threading.Lock()
-_points: tuple[WrapPoint, ...] = ()  # set once, under the lock, before any hook can run
+# The installed points by module, set once, under the lock, before any hook can run.
+_by_module: dict[str, tuple[WrapPoint, ...]] = {}
 _registered = False
 
 
 def install(points: Sequence[WrapPoint]) -> None:
     """Register the post-import hooks that wrap ``points``. Idempotent and cheap."""
-    global _points, _registered
+    global _by_module, _registered
     if _registered:
         return
     with _install_lock:
         if _registered:
             return
-        _points = tuple(points)
-        for name in _modules(_points):
+        by_module: dict[str, list[WrapPoint]] = {}
+        for point in points:
+            by_module.setdefault(point.module, []).append(point)
+        _by_module = {name: tuple(them) for name, them in by_module.items()}
+        for name in _by_module:
             # Runs at once for a module already imported, else on its import.
             wrapt.register_post_import_hook(_wrap_module, name)
         _registered = True
 
 
-def _modules(points: Sequence[WrapPoint]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(point.module for point in points))
-
-
 def modules() -> tuple[str, ...]:
     """The modules of the installed points (none before install())."""
-    return _modules(_points)
+    return tuple(_by_module)
 
 
 def wrap_imported() -> None:
     """Wrap every installed point of the modules imported now, where its stand-in is missing."""
-    for name in _modules(_points):
+    for name in _by_module:
         module = sys.modules.get(name)
         if module is not None:
             _wrap_module(module)
 
 
 def _wrap_module(module: ModuleType) -> None:
-    for point in _points:
-        if point.module != module.__name__:
-            continue
+    for point in _by_module.get(module.__name__, ()):
         binding = _binding(module, point.name)
         if binding is _MISSING or _is_wrapped(binding) or not _applies(point, module):
             continue

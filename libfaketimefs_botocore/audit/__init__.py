@@ -49,7 +49,7 @@ UNKNOWN = "unknown"
 # What the audit reads, when installed, in the order a report lists them.
 PACKAGES = integrations.AUDITED
 # The AWS CLI v2 vendors these; its `import botocore` finds them.
-VENDORED_BY_AWSCLI = integrations.VENDORED_BY_AWSCLI
+VENDORED_BY_AWSCLI = integrations.awscli.VENDORS
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,6 @@ WATCHED: tuple[str, ...] = tuple(
 ON_PURPOSE: tuple[OnPurpose, ...] = tuple(
     entry for integration in INTEGRATIONS for entry in integration.ON_PURPOSE
 )
-VENDORED_BY_AWSCLI: tuple[str, ...] = awscli.VENDORS
 
 
 def of(point: WrapPoint) -> str:

@@ -97,10 +97,30 @@ def here() -> Choice | None:
     return None if frame is None else frame.choice
 
 
-def count(change: int) -> None:
+def _count(change: int) -> None:
     global blocks_open
     with _count_lock:
         blocks_open += change
+
+
+def enter(choice: Choice) -> None:
+    """Open a block of ``choice`` in this context, over the ones open here."""
+    _count(+1)
+    frames.set(Frame(choice, frames.get()))
+
+
+def leave(choice: Choice) -> None:
+    """Close this context's innermost block, which must be ``choice``'s.
+
+    No token of the context it was entered in is needed: one block object
+    can be entered by many threads at once, and a decorated generator
+    re-enters it at each step.
+    """
+    frame = frames.get()
+    if frame is None or frame.choice is not choice:
+        raise RuntimeError("signing_time() block left in a context that did not enter it")
+    frames.set(frame.covers)
+    _count(-1)
 
 
 def _new_lock_in_child() -> None:
@@ -123,10 +143,9 @@ def pinned(seconds: float) -> Iterator[None]:
     so that a midnight, a floor's step or a callable's answer cannot fall
     between them. Left in the context it was entered in.
     """
-    count(+1)
-    token = frames.set(Frame(Fixed(seconds), frames.get()))
+    choice = Fixed(seconds)
+    enter(choice)
     try:
         yield
     finally:
-        frames.reset(token)
-        count(-1)
+        leave(choice)

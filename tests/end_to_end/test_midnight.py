@@ -25,8 +25,9 @@ from botocore.config import Config
 
 from libfaketimefs_botocore import signing_time
 from libfaketimefs_botocore.state.switch import SWITCH
-from tests.harness.endpoint import DAY, Endpoint, across_midnight
+from tests.harness.endpoint import Endpoint, across_midnight, last_midnight
 from tests.harness.faketime import (
+    DAY,
     OTHER_SIGNERS_CLIENT,
     ClockSetup,
     Libfaketime,
@@ -46,8 +47,7 @@ def _utc(*fields: int) -> float:
 
 
 def _next_midnight() -> float:
-    now = time.time()
-    return now - now % DAY + DAY
+    return last_midnight(time.time()) + DAY
 
 
 # Each boundary is the first second of a new day; the tests sign a second
@@ -228,8 +228,7 @@ def test_seaweedfs_serves_urls_signed_either_side_of_the_last_midnight(
     )
     s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key="day", Body=b"either side")
-    now = time.time()
-    moment = now - now % DAY + side
+    moment = last_midnight(time.time()) + side
     signer = AwsRequestSigner("us-east-1", seaweedfs.access_key, seaweedfs.secret_key, "s3")
     with signing_time(at=datetime.datetime.fromtimestamp(moment, UTC)):
         urls = [

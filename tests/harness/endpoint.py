@@ -57,6 +57,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
 
+from tests.harness.faketime import DAY
 from tests.harness.sigv4a import verify_sigv4a
 
 ACCESS_KEY = "AKIDEXAMPLELOCAL0001"
@@ -64,17 +65,21 @@ SECRET_KEY = "local/endpoint/secret/key/EXAMPLEKEY00"
 SKEW_LIMIT = 300
 MAX_PRESIGN = 7 * 24 * 3600
 ROLE_NAME = "local-role"
-DAY = 86400
 # Set to 1, every clock a test puts off the real time by more than AWS allows
 # is put that far past the UTC midnight on its side instead: what a suite run
 # between 23:00 and 24:00 UTC sees of "an hour ahead" (Endpoint.put_clock).
 ACROSS_MIDNIGHT = "LIBFAKETIMEFS_BOTOCORE_TEST_ACROSS_MIDNIGHT"
 
 
+def last_midnight(now: float) -> float:
+    """The UTC midnight that began the day of ``now``."""
+    return now - now % DAY
+
+
 def across_midnight(offset: float, now: float) -> float:
     """An offset that puts a clock ``abs(offset)`` past the UTC midnight on its side of ``now``:
     ahead, into the next day; behind, into the day before."""
-    today = now - now % DAY
+    today = last_midnight(now)
     if offset >= 0:
         return today + DAY + offset - now
     return today + offset - now
