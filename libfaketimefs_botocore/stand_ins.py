@@ -225,16 +225,28 @@ def signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
 
     ``url_of`` takes the method's arguments (not ``self``) and gives the URL.
     """
+    return _signing(lambda instance, args, kwargs: url_of(*args, **kwargs))
 
+
+def signing_by(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
+    """:func:`signing_for` where the URL is the instance's to tell: ``url_of(self, *args,
+    **kwargs)`` (a client that keeps its endpoint, as minio's does)."""
+    return _signing(lambda instance, args, kwargs: url_of(instance, *args, **kwargs))
+
+
+_UrlOf = Callable[[Any, "tuple[Any, ...]", "dict[str, Any]"], str]
+
+
+def _signing(url: _UrlOf) -> Callable[[Any], RealtimeMethod]:
     def signing(
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
         if signed_hosts.watching:
-            signed_hosts.note(url_of(*args, **kwargs))
+            signed_hosts.note(url(instance, args, kwargs))
         # Until an endpoint's clock is learned there is nothing to carry.
         if not (SWITCH.on and endpoint_offsets.offsets):
             return wrapped(*args, **kwargs)
-        token = endpoint_offsets.signing_url.set(url_of(*args, **kwargs))
+        token = endpoint_offsets.signing_url.set(url(instance, args, kwargs))
         try:
             return wrapped(*args, **kwargs)
         finally:
@@ -244,10 +256,10 @@ def signing_for(url_of: Callable[..., str]) -> Callable[[Any], RealtimeMethod]:
         wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
         if signed_hosts.watching:
-            signed_hosts.note(url_of(*args, **kwargs))
+            signed_hosts.note(url(instance, args, kwargs))
         if not (SWITCH.on and endpoint_offsets.offsets):
             return await wrapped(*args, **kwargs)
-        token = endpoint_offsets.signing_url.set(url_of(*args, **kwargs))
+        token = endpoint_offsets.signing_url.set(url(instance, args, kwargs))
         try:
             return await wrapped(*args, **kwargs)
         finally:

@@ -31,6 +31,12 @@ WATCHED = frozenset(
         "smithy_aws_core",
         "awscrt",
         "amazon_transcribe",
+        "minio",
+        "boto",
+        "S3",
+        "aioaws",
+        "kafka",
+        "snowflake",
     }
 )
 # --- end: WATCHED ---

@@ -188,7 +188,10 @@ def installed(path: Sequence[str] | None = None) -> list[Audit]:
     awscli = roots.get("awscli")
     vendored = [name for name in VENDORED_BY_AWSCLI if awscli and (awscli / name).is_dir()]
     standalone = [
-        Package(name, root) for name, root in roots.items() if not (name == "awscli" and vendored)
+        # A package inside a namespace (snowflake.connector) is shown from the namespace's parent.
+        Package(name, root, shown_from=root.parents[name.count(".")])
+        for name, root in roots.items()
+        if not (name == "awscli" and vendored)
     ]
     if standalone:
         audits.append(audit("this Python's AWS libraries", standalone))
@@ -245,15 +248,33 @@ def _version(package: Package) -> str:
         return "unknown"
     for line in text.splitlines():
         if line.startswith("__version__"):
-            return line.split("=", 1)[1].strip().strip("'\"")
+            version = line.split("=", 1)[1].strip().strip("'\"")
+            # A literal; a name (snowflake's) is found in the metadata instead.
+            if version[:1].isdigit():
+                return version
     return _distribution_version(package)
 
 
 def _distribution_version(package: Package) -> str:
-    """The version its installed distribution's metadata gives (httpx-auth keeps it elsewhere)."""
-    wanted = package.name.lower()
-    for distribution in importlib.metadata.distributions(path=[str(package.root.parent)]):
-        name = distribution.metadata["Name"] or ""
-        if name.lower().replace("-", "_").replace(".", "_") == wanted:
+    """The version its installed distribution's metadata gives: httpx-auth keeps it
+    elsewhere, and s3cmd's (``S3``), kafka-python's and snowflake-connector-python's
+    distributions are not named as their packages are."""
+    top = package.name.split(".")[0]
+    wanted = package.name.lower().replace(".", "_")
+    site = package.root.parents[package.name.count(".")]
+    for distribution in importlib.metadata.distributions(path=[str(site)]):
+        name = (distribution.metadata["Name"] or "").lower().replace("-", "_").replace(".", "_")
+        if name == wanted or _top_level(distribution) == [top]:
             return distribution.version
     return "unknown"
+
+
+def _top_level(distribution: importlib.metadata.Distribution) -> list[str]:
+    """The top-level packages a distribution installs, from ``top_level.txt`` or its files."""
+    text = distribution.read_text("top_level.txt")
+    if text:
+        return text.split()
+    tops = {
+        Path(str(file)).parts[0] for file in distribution.files or () if str(file).endswith(".py")
+    }
+    return sorted(top for top in tops if "." not in top and not top.startswith("__"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from libfaketimefs_botocore.integrations import (
+    aioaws,
     aiobotocore,
     amazon_transcribe,
     aws_request_signer,
@@ -23,15 +24,20 @@ from libfaketimefs_botocore.integrations import (
     aws_sdk_signers,
     awscli,
     awscrt,
+    boto,
     boto3,
     botocore,
     freezegun,
     httpx_auth,
+    kafka,
+    minio,
     opensearchpy,
     requests_auth_aws_sigv4,
     requests_aws4auth,
+    s3cmd,
     s3transfer,
     smithy,
+    snowflake,
 )
 from libfaketimefs_botocore.points import OnPurpose, WrapPoint
 
@@ -52,6 +58,12 @@ INTEGRATIONS: tuple[ModuleType, ...] = (
     smithy,
     awscrt,
     amazon_transcribe,
+    minio,
+    boto,
+    s3cmd,
+    aioaws,
+    kafka,
+    snowflake,
     freezegun,
 )
 
