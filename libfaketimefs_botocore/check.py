@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import email.utils
 import importlib
+import importlib.metadata
 import json
 import os
 import ssl
@@ -45,6 +46,8 @@ class Report:
     error: str | None = None
     libfaketime_preloaded: bool = False
     tls: str = ""  # how the certificates of the endpoints signed for are judged
+    tls_stacks: list[str] = field(default_factory=list)  # the other HTTPS stacks present
+    unreached: list[str] = field(default_factory=list)  # installed here, and not reached
     botocore_version: str | None = None
     awscli_version: str | None = None
     switch_on: bool = False
@@ -95,6 +98,8 @@ class Report:
             "unpatched_request_refused": self.unpatched_refused,
             "libfaketime_preloaded": self.libfaketime_preloaded,
             "tls": self.tls,
+            "tls_stacks": self.tls_stacks,
+            "not_reached": self.unreached,
             "botocore_version": self.botocore_version,
             "awscli_version": self.awscli_version,
             "switch_on": self.switch_on,
@@ -189,6 +194,8 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report.awscli_version = awscli_version
     report.libfaketime_preloaded = libfaketime.mapped()
     report.tls = _tls(report.libfaketime_preloaded)
+    report.tls_stacks = _tls_stacks(report.libfaketime_preloaded)
+    report.unreached = _unreached()
     report.autopatch = os.environ.get("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH") == "1"
     report.switch_on = SWITCH.on
     report.wrap_points = [
@@ -244,6 +251,51 @@ def _tls(libfaketime_preloaded: bool) -> str:
     )
 
 
+def _tls_stacks(libfaketime_preloaded: bool) -> list[str]:
+    """How the HTTPS stacks besides ``ssl``'s own, where installed, are judged."""
+    stacks = []
+    if _installed_version("truststore") is not None:
+        stacks.append(
+            "truststore: as ssl's own, injected or not (its connections are the standard library's)"
+        )
+    if _installed_version("pyOpenSSL") is not None:
+        if not libfaketime_preloaded:
+            stacks.append("pyOpenSSL: the process clock, not faked for C code here")
+        else:
+            from libfaketimefs_botocore.tls import pyopenssl
+
+            why_not = pyopenssl.unavailable()
+            stacks.append(
+                "pyOpenSSL: the real time, through its bindings, for the hosts signed for"
+                if why_not is None
+                else f"pyOpenSSL: the FAKED process clock: {why_not}"
+            )
+    return stacks
+
+
+def _unreached() -> list[str]:
+    """What is installed here and keeps the process clock where nothing reaches it."""
+    found = []
+    for entry in integrations.UNREACHED:
+        version = _installed_version(entry.distribution)
+        if version is None or _major(version) < entry.from_major:
+            continue
+        found.append(f"{entry.distribution} {version}: {entry.what}: {entry.why}")
+    return found
+
+
+def _installed_version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _major(version: str) -> int:
+    head = version.split(".")[0]
+    return int(head) if head.isdigit() else 0
+
+
 def _when(seconds: float) -> str:
     moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -294,6 +346,7 @@ def render(report: Report) -> str:
         f"libfaketime:       {'preloaded' if report.libfaketime_preloaded else 'not preloaded'}"
     )
     lines.append(f"TLS certificates:  {report.tls}")
+    lines.extend(f"  {stack}" for stack in report.tls_stacks)
     lines.append(f"botocore:          {report.botocore_version or 'not installed'}")
     if report.awscli_version is not None:
         lines.append(f"AWS CLI:           {report.awscli_version}")
@@ -311,6 +364,9 @@ def render(report: Report) -> str:
     lines.append("clock reads of botocore and the other AWS signers, in this process:")
     for point in report.wrap_points:
         lines.append(f"  {point['status']:<20} {point['module']}.{point['name']}: {point['reads']}")
+    if report.unreached:
+        lines.append("not reached (see the limitations in the manual):")
+        lines.extend(f"  {line}" for line in report.unreached)
     if report.audits is not None:
         lines.append(audit_report.render(report.audits))
     return "\n".join(lines)

@@ -39,6 +39,17 @@ class OnPurpose:
     reason: str
 
 
+@dataclass(frozen=True)
+class Unreached:
+    """What a library does with the process clock that no wrap point reaches, and why:
+    ``check`` names it where the distribution is installed (in the versions given)."""
+
+    distribution: str  # as pip names it
+    what: str  # what keeps the process clock, and under which faker
+    why: str
+    from_major: int = 0  # only releases from this major version on
+
+
 # Reasons that hold for more than one library.
 DURATION = (
     "elapsed time or a timeout between two reads of the same process clock (bandwidth, "

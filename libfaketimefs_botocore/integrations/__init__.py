@@ -3,8 +3,10 @@
 Each module holds all the project knows of its library: its wrap points
 (``WRAP_POINTS``), its own stand-ins, the packages the audit reads
 (``AUDITED``), the top-level packages whose import turns the start-up hook's
-autopatch on (``WATCHED``: those that do not import botocore), and the reads
-left on the process clock on purpose (``ON_PURPOSE``). None imports its
+autopatch on (``WATCHED``: those that do not import botocore), the reads
+left on the process clock on purpose (``ON_PURPOSE``), and, where there is
+any, what it does with the process clock that nothing here reaches
+(``UNREACHED``, which ``check`` names). None imports its
 library. A module reuses a sibling's only where it says so (aiobotocore and
 the AWS CLI, botocore's); the import contract in pyproject.toml holds that.
 
@@ -39,7 +41,7 @@ from libfaketimefs_botocore.integrations import (
     smithy,
     snowflake,
 )
-from libfaketimefs_botocore.points import OnPurpose, WrapPoint
+from libfaketimefs_botocore.points import OnPurpose, Unreached, WrapPoint
 
 # In the order the audit reports their packages and check lists their points.
 INTEGRATIONS: tuple[ModuleType, ...] = (
@@ -79,6 +81,25 @@ WATCHED: tuple[str, ...] = tuple(
 )
 ON_PURPOSE: tuple[OnPurpose, ...] = tuple(
     entry for integration in INTEGRATIONS for entry in integration.ON_PURPOSE
+)
+
+# The native S3 clients, which sign in C++ or Rust: no integration reaches them yet.
+_NATIVE = (
+    "they sign in native code, which reads the C clock: libfaketime fakes it, no hook reaches it"
+)
+UNREACHED: tuple[Unreached, ...] = (
+    *(entry for integration in INTEGRATIONS for entry in getattr(integration, "UNREACHED", ())),
+    Unreached(
+        "pyarrow",
+        "S3FileSystem signs with the FAKED clock under libfaketime (refused once, then its SDK "
+        "corrects the skew), and its own OpenSSL judges HTTPS by it",
+        _NATIVE,
+    ),
+    Unreached("polars", "its S3 reads and writes are signed with the FAKED clock", _NATIVE),
+    Unreached(
+        "obstore", "its requests and presigned URLs are signed with the FAKED clock", _NATIVE
+    ),
+    Unreached("duckdb", "httpfs's S3 requests are signed with the FAKED clock", _NATIVE),
 )
 
 

@@ -8,7 +8,7 @@ imported here.
 from __future__ import annotations
 
 from libfaketimefs_botocore import stand_ins
-from libfaketimefs_botocore.points import TEST_HELPER, OnPurpose, WrapPoint
+from libfaketimefs_botocore.points import TEST_HELPER, OnPurpose, Unreached, WrapPoint
 
 AUDITED = ("awscrt",)
 WATCHED = ("awscrt",)
@@ -22,3 +22,11 @@ WRAP_POINTS = (
     ),
 )
 ON_PURPOSE = (OnPurpose("awscrt._test", "*", "time.time", TEST_HELPER),)
+UNREACHED = (
+    Unreached(
+        "awscrt",
+        "its own TLS (s2n) and its S3 client's signatures use the FAKED clock under libfaketime",
+        "both read the C clock in C; boto3's and the AWS CLI's transfers are steered away from "
+        "its S3 client",
+    ),
+)

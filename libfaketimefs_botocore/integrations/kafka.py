@@ -10,7 +10,7 @@ connection uses (docs/limitations.md). Never imported here.
 from __future__ import annotations
 
 from libfaketimefs_botocore import stand_ins
-from libfaketimefs_botocore.points import OnPurpose, WrapPoint
+from libfaketimefs_botocore.points import OnPurpose, Unreached, WrapPoint
 
 AUDITED = ("kafka",)
 WATCHED = ("kafka",)
@@ -43,4 +43,11 @@ ON_PURPOSE = (
     OnPurpose("kafka.record.*", "*", "*", _KAFKA),
     OnPurpose("kafka.cli.*", "*", "*", _KAFKA),
     OnPurpose("kafka.admin.*", "*", "*", _KAFKA),
+)
+UNREACHED = (
+    Unreached(
+        "kafka-python",
+        "its brokers' TLS certificates are judged by the FAKED clock under libfaketime",
+        "the MSK token names the broker's host but not the port its connection uses",
+    ),
 )

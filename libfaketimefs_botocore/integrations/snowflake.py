@@ -13,7 +13,7 @@ Never imported here.
 from __future__ import annotations
 
 from libfaketimefs_botocore import stand_ins
-from libfaketimefs_botocore.points import DURATION, OnPurpose, WrapPoint
+from libfaketimefs_botocore.points import DURATION, OnPurpose, Unreached, WrapPoint
 
 AUDITED = ("snowflake.connector",)
 WATCHED = ("snowflake",)
@@ -85,5 +85,13 @@ ON_PURPOSE = (
         "*",
         "its vendored requests and urllib3: cookies' expiry, retry timing, and urllib3's "
         "warning of a system clock before its release date",
+    ),
+)
+UNREACHED = (
+    Unreached(
+        "snowflake-connector-python",
+        "its S3 stage requests are signed with the FAKED clock under libfaketime",
+        "5.x signs them in its Rust core (aws-sigv4), which no Python hook reaches",
+        from_major=5,
     ),
 )

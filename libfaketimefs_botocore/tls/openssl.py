@@ -65,6 +65,16 @@ class VerifyTime:
         return ssl_pointer
 
 
+def standard_context_type(module: Any = ssl) -> type:
+    """The standard library's ``SSLContext``: ``ssl.SSLContext``, or the class it subclasses
+    where truststore's ``inject_into_ssl()`` put its own there (whose connections are made by
+    a standard-library context inside it)."""
+    for klass in module.SSLContext.__mro__:
+        if klass.__module__ == "ssl" and klass.__name__ == "SSLContext":
+            return klass  # type: ignore[no-any-return]
+    return module.SSLContext  # type: ignore[no-any-return]
+
+
 def _field(instance: object, index: int) -> int:
     """The pointer-sized field ``index`` after the object head, read from memory."""
     value = ctypes.c_void_p.from_address(id(instance) + _HEAD + index * _POINTER).value
@@ -113,11 +123,15 @@ def _libssl(path: str | None) -> Any:
 
 def _probe(verify_time: VerifyTime) -> None:
     """The layout, checked on a context and a connection of its own before it is used."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.options |= ssl.OP_NO_TICKET  # an options value of its own, to be read back
+    # The standard library's own class: ssl.SSLContext may be truststore's by now, and
+    # then the class's options setter, which names ssl.SSLContext, would recurse: _ssl's
+    # own descriptor sets them.
+    context = standard_context_type()(ssl.PROTOCOL_TLS_CLIENT)
+    options = _ssl_context_type().options
+    options.__set__(context, options.__get__(context) | ssl.OP_NO_TICKET)  # read back below
     ctx_pointer = _field(context, 0)
     if not ctx_pointer or verify_time.library.SSL_CTX_get_options(ctx_pointer) != int(
-        context.options
+        options.__get__(context)
     ):
         raise Unavailable("the SSL_CTX is not where CPython's layout puts it")
     # _ssl's own method: past any wrapper of ssl.SSLContext's, ours included.

@@ -290,6 +290,66 @@ def scenario_snowflake_stage() -> dict[str, Any]:
     return {"results": results, "fake": program}
 
 
+def scenario_tls_stack() -> dict[str, Any]:
+    """An HTTPS call signed for SeaweedFS, and the program's own call to another host name
+    of it, through the stack OPTIONS["stack"] names: truststore injected before the library
+    is on ("truststore-first") or after ("truststore-after"), boto3 on top; or pyOpenSSL
+    injected into urllib3, requests-aws4auth on top."""
+    import ssl
+    import urllib.request
+
+    stack = OPTIONS["stack"]
+    if stack == "truststore-first":
+        import truststore
+
+        truststore.inject_into_ssl()
+    with patched(OPTIONS["patch"]):
+        if stack == "truststore-after":
+            import truststore
+
+            truststore.inject_into_ssl()
+        if stack == "pyopenssl":
+            import urllib3.contrib.pyopenssl
+
+            urllib3.contrib.pyopenssl.inject_into_urllib3()
+        signed = attempt(_signed_https_call)
+
+        def own_call() -> None:
+            # The same server by another name, which no signer signed for.
+            context = ssl.create_default_context(cafile=OPTIONS["ca_bundle"])
+            urllib.request.urlopen(
+                ENDPOINT.replace("localhost", "127.0.0.1"), timeout=30, context=context
+            ).close()
+
+        own = attempt(own_call)
+        context_type = type(ssl.create_default_context()).__module__
+    return {"signed": signed, "own_call": own, "context_type": context_type}
+
+
+def _signed_https_call() -> None:
+    if OPTIONS["stack"] == "pyopenssl":
+        import requests
+        import requests_aws4auth
+
+        auth = requests_aws4auth.AWS4Auth(
+            OPTIONS["access_key"], OPTIONS["secret_key"], REGION, "s3"
+        )
+        response = requests.get(ENDPOINT + "/", auth=auth, verify=OPTIONS["ca_bundle"], timeout=30)
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code} {response.text[:200]}")
+        return
+    import boto3
+
+    boto3.client(
+        "s3",
+        endpoint_url=ENDPOINT,
+        region_name=REGION,
+        aws_access_key_id=OPTIONS["access_key"],
+        aws_secret_access_key=OPTIONS["secret_key"],
+        verify=OPTIONS["ca_bundle"],
+    ).list_buckets()
+
+
 def _loaded() -> set[str]:
     return {name for name in ("botocore", "libfaketimefs_botocore") if name in sys.modules}
 
