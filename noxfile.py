@@ -1,4 +1,5 @@
-"""The version matrix: botocore's eras, with and without awscrt, and aiobotocore.
+"""The version matrix: botocore's eras, with and without awscrt, and aiobotocore; the oldest
+releases of the signers that are not botocore.
 
 Run with ``make test-matrix`` (which puts pyenv's interpreters on PATH).
 """
@@ -72,6 +73,39 @@ def smithy(session: nox.Session) -> None:
         "4",
         *session.posargs,
     )
+
+
+# The second round's signers and HTTPS stacks at their oldest supported
+# releases (make test has the newest), with their tests, the integrations'
+# contract and the audit. On 3.10: boto 2 does not import on 3.12 and later.
+SIGNERS_OLDEST = [
+    "minio==7.2.1",
+    "boto==2.48.0",
+    "s3cmd==2.3.0",
+    "aioaws==0.14",
+    "kafka-python==2.1.0",
+    "snowflake-connector-python==4.0.0",
+    "truststore==0.9.1",
+    "pyopenssl==23.2.0",
+    "requests-aws4auth",
+]
+SIGNERS_TESTS = [
+    *(
+        f"tests/end_to_end/test_{name}.py"
+        for name in ("minio", "boto2", "s3cmd", "aioaws", "kafka_msk", "snowflake_stage")
+    ),
+    "tests/end_to_end/test_tls_stacks.py",
+    "tests/unit/test_tls_stacks.py",
+    "tests/integrations/test_integrations.py",
+    "tests/unit/test_audit.py::test_every_clock_read_of_the_installed_releases_is_known",
+]
+
+
+@nox.session(name="signers-oldest", python="3.10")
+def signers_oldest(session: nox.Session) -> None:
+    session.install(".", *TEST_REQUIREMENTS, *SIGNERS_OLDEST)
+    session.run("uv", "pip", "freeze", "--python", "python", external=True)
+    session.run("python", "-m", "pytest", "-n", "4", *SIGNERS_TESTS, *session.posargs)
 
 
 # botocore's own tests, from its sdist, with this package in place

@@ -2,7 +2,8 @@
 
 Every signing time, and the expiry it writes into a POST policy (its time
 plus 30 minutes), is ``utcnow()`` in ``aioaws._utils``, which reads
-``datetime.now(tz=utc)``. The client keeps its endpoint
+``datetime.now(tz=utc)`` (before 0.15 ``upload()`` read ``datetime.utcnow()``
+in ``aioaws.s3`` for that expiry). The client keeps its endpoint
 (``AwsClient.endpoint``). It speaks HTTPS only, through httpx and the
 standard library's ``ssl``: the TLS check reaches it. Never imported here.
 """
@@ -31,6 +32,12 @@ WRAP_POINTS = (
         "aioaws._utils",
         "datetime",
         "aioaws's signing times and POST policies' expiry: utcnow(), datetime.now(tz=utc)",
+        stand_ins.SigningDatetimeClass,
+    ),
+    WrapPoint(
+        "aioaws.s3",
+        "datetime",
+        "aioaws's upload()'s POST policy expiry before 0.15: datetime.utcnow()",
         stand_ins.SigningDatetimeClass,
     ),
     WrapPoint(

@@ -1,7 +1,8 @@
 """snowflake-connector-python 4.x: its own SigV4 S3 client for a stage's files (sync and aio).
 
 Each request's ``x-amz-date`` is ``datetime.now(timezone.utc)``, read in
-``snowflake.connector.s3_storage_client`` and its ``aio`` twin. The stage's
+``snowflake.connector.s3_storage_client`` and its ``aio`` twin (in later 4.x
+releases). The stage's
 temporary credentials are Snowflake's to renew (on S3's ``ExpiredToken``).
 Everything else the connector reads the clock for is Snowflake's own service
 (login, OCSP and CRL checks, telemetry) or Azure's and Google's storage, not
@@ -34,8 +35,15 @@ WRAP_POINTS = (
     ),
     WrapPoint(
         _SYNC,
-        "SnowflakeS3RestClient._send_single_request_with_authentication",
+        "SnowflakeS3RestClient._send_request_with_authentication_and_retry",
         "Snowflake's S3 stage client's signatures: the endpoint they are for",
+        stand_ins.signing_for(_url),
+    ),
+    # Later 4.x releases sign in this one, after following a redirect to another region.
+    WrapPoint(
+        _SYNC,
+        "SnowflakeS3RestClient._send_single_request_with_authentication",
+        "Snowflake's S3 stage client's signatures after a redirect: the endpoint they are for",
         stand_ins.signing_for(_url),
     ),
     WrapPoint(

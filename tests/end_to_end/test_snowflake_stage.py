@@ -7,6 +7,7 @@ which checks its signature and date.
 
 from __future__ import annotations
 
+import importlib.util
 import time
 
 import pytest
@@ -20,6 +21,11 @@ pytest.importorskip("snowflake.connector")
 pytestmark = pytest.mark.timeout(300)
 
 
+# Its aio client came in a later 4.x release.
+AIO = importlib.util.find_spec("snowflake.connector.aio") is not None
+CLIENTS = ["sync", "aio"] if AIO else ["sync"]
+
+
 def _run(endpoint: Endpoint, mount: Mount, case: tuple[str, int, str]) -> dict[str, object]:
     return packages.run_scenario(
         "snowflake-stage",
@@ -28,7 +34,7 @@ def _run(endpoint: Endpoint, mount: Mount, case: tuple[str, int, str]) -> dict[s
         endpoint=endpoint.url,
         access_key=ACCESS_KEY,
         secret_key=SECRET_KEY,
-        aio=True,
+        aio=AIO,
     )
 
 
@@ -36,9 +42,9 @@ def _run(endpoint: Endpoint, mount: Mount, case: tuple[str, int, str]) -> dict[s
 def test_accepted_under_every_faker(endpoint: Endpoint, faked: Mount, case: str) -> None:
     result = _run(endpoint, faked, packages.CASES[case])
     packages.assert_fake_time_kept(result)
-    assert result["results"] == {"sync": 200, "aio": 200}
+    assert result["results"] == dict.fromkeys(CLIENTS, 200)
     verdicts = endpoint.state.verdicts
-    assert len(verdicts) == 2
+    assert len(verdicts) == len(CLIENTS)
     for verdict in verdicts:
         assert verdict.accepted, verdict
         assert verdict.scheme == "s3v4"
@@ -49,6 +55,6 @@ def test_accepted_under_every_faker(endpoint: Endpoint, faked: Mount, case: str)
 @pytest.mark.parametrize("case", packages.REFUSED_CASES)
 def test_refused_unpatched(endpoint: Endpoint, faked: Mount, case: str) -> None:
     result = _run(endpoint, faked, packages.REFUSED_CASES[case])
-    assert result["results"] == {"sync": 403, "aio": 403}
+    assert result["results"] == dict.fromkeys(CLIENTS, 403)
     assert endpoint.state.verdicts
     assert not any(verdict.accepted for verdict in endpoint.state.verdicts)

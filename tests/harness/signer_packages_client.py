@@ -275,7 +275,7 @@ def scenario_snowflake_stage() -> dict[str, Any]:
         client = _stage_client(s3_storage_client)
         response = client._send_request_with_authentication_and_retry(url, "GET", retry_id=0)
         results["sync"] = response.status_code
-        if OPTIONS.get("aio"):
+        if OPTIONS.get("aio"):  # in later 4.x releases
             from snowflake.connector.aio import _s3_storage_client
 
             async def aio() -> int:

@@ -49,6 +49,15 @@ IN_SOME_RELEASES = {
     ("kafka.net.sasl.msk", "AwsMskIamClient.__init__"): "kafka-python >= 3.0",
     ("kafka.sasl.msk", "datetime"): "kafka-python 2.x",
     ("kafka.sasl.msk", "AwsMskIamClient.__init__"): "kafka-python 2.x",
+    (
+        "snowflake.connector.s3_storage_client",
+        "SnowflakeS3RestClient._send_single_request_with_authentication",
+    ): "later snowflake-connector-python 4.x",
+    ("snowflake.connector.aio._s3_storage_client", "datetime"): "snowflake-connector-python's aio",
+    (
+        "snowflake.connector.aio._s3_storage_client",
+        "SnowflakeS3RestClient._send_request_with_authentication_and_retry",
+    ): "snowflake-connector-python's aio",
 }
 # Modules that import a library only some installations have.
 NEEDS = {"botocore.crt.auth": "awscrt"}
