@@ -227,7 +227,10 @@ def _package_roots(path: Sequence[str] | None) -> dict[str, Path]:
     roots = {}
     for name in PACKAGES:
         if path is None:
-            spec = importlib.util.find_spec(name) if name not in sys.modules else None
+            try:
+                spec = importlib.util.find_spec(name) if name not in sys.modules else None
+            except ModuleNotFoundError:  # a dotted name whose parent is not installed
+                spec = None
             module = sys.modules.get(name)
             location = (
                 getattr(module, "__file__", None) if module else getattr(spec, "origin", None)

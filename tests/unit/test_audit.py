@@ -360,3 +360,13 @@ def test_every_clock_read_of_the_aws_clis_is_known(which: str) -> None:
     codecommit = [f for f in cli.findings if f.read.module == "awscli.customizations.codecommit"]
     assert codecommit
     assert {f.status for f in codecommit} == {REACHED}
+
+
+def test_a_package_inside_a_namespace_that_is_not_installed_is_passed_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # snowflake.connector, where no snowflake is: find_spec raises for the parent.
+    import libfaketimefs_botocore.audit as audit
+
+    monkeypatch.setattr(audit, "PACKAGES", (*audit.PACKAGES, "no_such_namespace_here.connector"))
+    assert "no_such_namespace_here.connector" not in audit._package_roots(None)
