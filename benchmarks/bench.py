@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import file_reads, read_cost, signing, startup, tls
+from benchmarks import file_reads, native, read_cost, signing, startup, tls
 from benchmarks.context import opened
 
 # In the order they are printed.
-MEASUREMENTS = (signing, read_cost, file_reads, tls, startup)
+MEASUREMENTS = (signing, read_cost, file_reads, tls, native, startup)
 
 
 def main() -> None:

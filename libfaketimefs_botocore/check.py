@@ -7,6 +7,7 @@ import datetime
 import email.utils
 import importlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import ssl
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -48,6 +50,7 @@ class Report:
     tls: str = ""  # how the certificates of the endpoints signed for are judged
     tls_stacks: list[str] = field(default_factory=list)  # the other HTTPS stacks present
     unreached: list[str] = field(default_factory=list)  # installed here, and not reached
+    native: list[str] = field(default_factory=list)  # the native clients installed, and how
     botocore_version: str | None = None
     awscli_version: str | None = None
     switch_on: bool = False
@@ -100,6 +103,7 @@ class Report:
             "tls": self.tls,
             "tls_stacks": self.tls_stacks,
             "not_reached": self.unreached,
+            "native_clients": self.native,
             "botocore_version": self.botocore_version,
             "awscli_version": self.awscli_version,
             "switch_on": self.switch_on,
@@ -196,6 +200,7 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report.tls = _tls(report.libfaketime_preloaded)
     report.tls_stacks = _tls_stacks(report.libfaketime_preloaded)
     report.unreached = _unreached()
+    report.native = _native(report.libfaketime_preloaded)
     report.autopatch = os.environ.get("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH") == "1"
     report.switch_on = SWITCH.on
     report.wrap_points = [
@@ -271,6 +276,32 @@ def _tls_stacks(libfaketime_preloaded: bool) -> list[str]:
                 else f"pyOpenSSL: the FAKED process clock: {why_not}"
             )
     return stacks
+
+
+def _native(libfaketime_preloaded: bool) -> list[str]:
+    """Each native client installed, and whether its clock imports are redirected: under
+    libfaketime, tried here as the library does for good (its module imported)."""
+    from libfaketimefs_botocore import clock_imports
+
+    lines = []
+    for integration, native in integrations.NATIVE:
+        top = native.module.split(".")[0]
+        if importlib.util.find_spec(top) is None:
+            continue
+        if not libfaketime_preloaded:
+            lines.append(f"{integration}: not needed here (the C clock is not faked)")
+            continue
+        try:
+            importlib.import_module(native.module)
+        except Exception as error:  # noqa: BLE001 - reported, as the import would fail anyway
+            lines.append(f"{integration}: {native.module} does not import: {error}")
+            continue
+        with warnings.catch_warnings():  # the reason is in the status, shown below
+            warnings.simplefilter("ignore", clock_imports.NativeClockWarning)
+            clock_imports.apply(native, integration)
+        status = clock_imports.statuses.get(native.library, "not loaded")
+        lines.append(f"{integration}: {native.library}: {status}")
+    return lines
 
 
 def _unreached() -> list[str]:
@@ -364,6 +395,9 @@ def render(report: Report) -> str:
     lines.append("clock reads of botocore and the other AWS signers, in this process:")
     for point in report.wrap_points:
         lines.append(f"  {point['status']:<20} {point['module']}.{point['name']}: {point['reads']}")
+    if report.native:
+        lines.append("native clients (their clock imports pointed at the C library's own):")
+        lines.extend(f"  {line}" for line in report.native)
     if report.unreached:
         lines.append("not reached (see the limitations in the manual):")
         lines.extend(f"  {line}" for line in report.unreached)

@@ -50,6 +50,17 @@ class Unreached:
     from_major: int = 0  # only releases from this major version on
 
 
+@dataclass(frozen=True)
+class NativeObject:
+    """A shared object whose imports of the C clock are pointed at the C library's own
+    (:mod:`libfaketimefs_botocore.clock_imports`): where libfaketime is preloaded, once the
+    library is on for good and ``module`` (whose import loads the object) is imported."""
+
+    module: str  # the Python module whose import loads the object
+    library: str  # the start of the object's file name
+    reads: str  # what reads the clock in it, and what else the real time changes there
+
+
 # Reasons that hold for more than one library.
 DURATION = (
     "elapsed time or a timeout between two reads of the same process clock (bandwidth, "

@@ -11,7 +11,7 @@ from typing import overload
 
 from libfaketimefs_botocore.hybrid import BlockAndDecorator
 from libfaketimefs_botocore.hybrid import F as _F
-from libfaketimefs_botocore.installer import install_wrap_points
+from libfaketimefs_botocore.installer import install_native, install_wrap_points
 from libfaketimefs_botocore.state.switch import SWITCH
 
 
@@ -19,6 +19,7 @@ def patch_botocore() -> None:
     """Send botocore's clock reads to the real time from now on. Idempotent."""
     install_wrap_points()
     SWITCH.hold_for_good()
+    install_native()
 
 
 class RealtimeSigning(BlockAndDecorator):

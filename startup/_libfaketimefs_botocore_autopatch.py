@@ -37,6 +37,9 @@ WATCHED = frozenset(
         "aioaws",
         "kafka",
         "snowflake",
+        "obstore",
+        "polars",
+        "pyarrow",
     }
 )
 # --- end: WATCHED ---

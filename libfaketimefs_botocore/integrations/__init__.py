@@ -6,7 +6,8 @@ Each module holds all the project knows of its library: its wrap points
 autopatch on (``WATCHED``: those that do not import botocore), the reads
 left on the process clock on purpose (``ON_PURPOSE``), and, where there is
 any, what it does with the process clock that nothing here reaches
-(``UNREACHED``, which ``check`` names). None imports its
+(``UNREACHED``, which ``check`` names) and the shared objects whose clock
+imports are redirected (``NATIVE``). None imports its
 library. A module reuses a sibling's only where it says so (aiobotocore and
 the AWS CLI, botocore's); the import contract in pyproject.toml holds that.
 
@@ -33,7 +34,10 @@ from libfaketimefs_botocore.integrations import (
     httpx_auth,
     kafka,
     minio,
+    obstore,
     opensearchpy,
+    polars,
+    pyarrow,
     requests_auth_aws_sigv4,
     requests_aws4auth,
     s3cmd,
@@ -41,7 +45,7 @@ from libfaketimefs_botocore.integrations import (
     smithy,
     snowflake,
 )
-from libfaketimefs_botocore.points import OnPurpose, Unreached, WrapPoint
+from libfaketimefs_botocore.points import NativeObject, OnPurpose, Unreached, WrapPoint
 
 # In the order the audit reports their packages and check lists their points.
 INTEGRATIONS: tuple[ModuleType, ...] = (
@@ -66,6 +70,9 @@ INTEGRATIONS: tuple[ModuleType, ...] = (
     aioaws,
     kafka,
     snowflake,
+    obstore,
+    polars,
+    pyarrow,
     freezegun,
 )
 
@@ -83,23 +90,20 @@ ON_PURPOSE: tuple[OnPurpose, ...] = tuple(
     entry for integration in INTEGRATIONS for entry in integration.ON_PURPOSE
 )
 
-# The native S3 clients, which sign in C++ or Rust: no integration reaches them yet.
-_NATIVE = (
-    "they sign in native code, which reads the C clock: libfaketime fakes it, no hook reaches it"
+NATIVE: tuple[tuple[str, NativeObject], ...] = tuple(
+    (integration.__name__.rsplit(".", 1)[-1], native)
+    for integration in INTEGRATIONS
+    for native in getattr(integration, "NATIVE", ())
 )
 UNREACHED: tuple[Unreached, ...] = (
     *(entry for integration in INTEGRATIONS for entry in getattr(integration, "UNREACHED", ())),
     Unreached(
-        "pyarrow",
-        "S3FileSystem signs with the FAKED clock under libfaketime (refused once, then its SDK "
-        "corrects the skew), and its own OpenSSL judges HTTPS by it",
-        _NATIVE,
+        "duckdb",
+        "httpfs's S3 requests are signed with the FAKED clock under libfaketime",
+        "duckdb reads its clock (SQL's now() and httpfs's signing time alike) through "
+        "libstdc++'s std::chrono::system_clock, the whole process's, not through its own "
+        "imports of the C clock (measured: redirecting them changes neither)",
     ),
-    Unreached("polars", "its S3 reads and writes are signed with the FAKED clock", _NATIVE),
-    Unreached(
-        "obstore", "its requests and presigned URLs are signed with the FAKED clock", _NATIVE
-    ),
-    Unreached("duckdb", "httpfs's S3 requests are signed with the FAKED clock", _NATIVE),
 )
 
 

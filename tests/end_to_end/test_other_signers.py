@@ -243,6 +243,9 @@ IMPORT_BOTOCORE = {"boto3", "aiobotocore", "awscli", "opensearchpy", "freezegun"
 def test_the_start_up_hook_watches_every_signer_that_does_not_import_botocore() -> None:
     watched = set(_libfaketimefs_botocore_autopatch.WATCHED)
     top_level = {module.split(".")[0] for module in integrations.MODULES}
+    # The native clients too, whose clock imports are redirected when they are imported
+    # (not _awscrt, which awscrt's own integration watches through its package).
+    top_level |= {n.module for _, n in integrations.NATIVE if not n.module.startswith("_")}
     assert watched == top_level - IMPORT_BOTOCORE
 
 

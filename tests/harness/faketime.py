@@ -21,6 +21,7 @@ CLIENT = Path(__file__).with_name("client.py")
 # The signers that are not botocore, in a program of their own.
 OTHER_SIGNERS_CLIENT = Path(__file__).with_name("other_signers_client.py")
 SIGNER_PACKAGES_CLIENT = Path(__file__).with_name("signer_packages_client.py")
+NATIVE_CLIENT = Path(__file__).with_name("native_client.py")
 SMITHY_CLIENT = Path(__file__).with_name("smithy_client.py")
 DAY = 86400
 

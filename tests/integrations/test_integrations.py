@@ -94,6 +94,7 @@ def test_an_integration_declares_what_it_knows(name: str) -> None:
         assert all(isinstance(item, kind) for item in value), attribute
     tops = {point.module.split(".")[0] for point in integration.WRAP_POINTS}
     tops |= {entry.module.split(".")[0] for entry in integration.ON_PURPOSE}
+    tops |= {native.module.split(".")[0] for native in getattr(integration, "NATIVE", ())}
     # What it watches or audits is its own library's.
     assert set(integration.WATCHED) <= tops | set(integration.AUDITED)
 

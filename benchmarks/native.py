@@ -1,0 +1,53 @@
+"""Redirecting a native client's clock imports: the cost, once per shared object.
+
+The time of ``clock_imports.redirect()`` for each native client's object
+(read its file's tables, find it loaded, write its slots), in a fresh
+process each round; against the import that loads the object, so that the
+figure has a scale.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import time
+
+from benchmarks import runner
+from benchmarks.context import Context
+
+CLIENTS = {"obstore": "_obstore", "polars": "_polars_runtime", "pyarrow": "libarrow.so"}
+
+
+def work(module: str) -> dict[str, float]:
+    """Seconds to import ``module`` and to redirect its object's clock imports."""
+    from libfaketimefs_botocore import clock_imports
+
+    started = time.perf_counter()
+    importlib.import_module(module)
+    imported = time.perf_counter() - started
+    started = time.perf_counter()
+    clock_imports.redirect(CLIENTS[module])
+    return {"import": imported, "redirect": time.perf_counter() - started, "pid": os.getpid()}
+
+
+def measure(context: Context) -> list[str]:
+    present = [name for name in CLIENTS if importlib.util.find_spec(name) is not None]
+    if not present:
+        return ["Native clients: none installed here (the native group)"]
+    samples = runner.rotated(
+        present,
+        context.rounds,
+        lambda name: runner.in_fresh_process("native", "work", runner.run_env(), name),
+    )
+    lines = [
+        "Redirecting a native client's clock imports, once per process (median of fresh processes):"
+    ]
+    for name in present:
+        redirect = runner.median(f["redirect"] for f in samples[name])
+        imported = runner.median(f["import"] for f in samples[name])
+        lines.append(
+            f"  {name:10}{redirect * 1e3:8.2f} ms, against {imported * 1e3:7.1f} ms to import it "
+            f"({redirect / imported:.1%})"
+        )
+    return lines

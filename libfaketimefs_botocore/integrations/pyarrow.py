@@ -1,0 +1,30 @@
+"""pyarrow: ``S3FileSystem``, the AWS C++ SDK with its own curl and OpenSSL, in ``libarrow.so``.
+
+Under libfaketime its OpenSSL judges HTTPS by the fake clock (the handshake
+fails before anything is signed), and the SDK signs with the fake time,
+is refused once, then corrects its own skew from the refusal. libarrow's
+imports of the C clock (``clock_gettime``, ``time``, ``gettimeofday``) are
+pointed at the C library's own (:mod:`..clock_imports`): its OpenSSL's
+certificate checks, curl's and the SDK's timers then read the real time.
+The SDK's signing clock is ``std::chrono::system_clock``, read in
+libstdc++, which is the whole process's: not redirected, so each new
+``S3FileSystem`` is refused once and then signs right (docs/limitations.md).
+Never imported here.
+"""
+
+from __future__ import annotations
+
+from libfaketimefs_botocore.points import NativeObject, OnPurpose, WrapPoint
+
+AUDITED: tuple[str, ...] = ()
+WATCHED = ("pyarrow",)
+WRAP_POINTS: tuple[WrapPoint, ...] = ()
+ON_PURPOSE: tuple[OnPurpose, ...] = ()
+NATIVE = (
+    NativeObject(
+        "pyarrow",
+        "libarrow.so",
+        "pyarrow's OpenSSL certificate checks and its AWS SDK's and curl's timers (its signing "
+        "clock is libstdc++'s: one refusal per S3FileSystem, then corrected)",
+    ),
+)

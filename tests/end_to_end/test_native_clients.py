@@ -1,0 +1,201 @@
+"""The native S3 clients under libfaketime: their shared objects' clock imports redirected.
+
+obstore and polars sign in Rust (object_store, rustls), pyarrow in the AWS
+C++ SDK with its own curl and OpenSSL; libfaketime fakes their C clock. With
+the library on for good (here the autopatch variable, in an unmodified
+program), each one's imports of ``clock_gettime``/``time``/``gettimeofday``
+are pointed at the C library's own: accepted by SeaweedFS on HTTP and HTTPS
+a year ahead and behind, while the program keeps its fake time. freezegun
+and time-machine do not reach native code, so nothing changes there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from typing import Any
+
+import pytest
+
+from tests.harness.faketime import DAY, NATIVE_CLIENT, Libfaketime, run_client
+from tests.harness.seaweedfs import SeaweedFS
+from tests.harness.unfaked_http import send
+
+pytestmark = pytest.mark.timeout(300)
+
+AUTOPATCH = {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
+STEPS = {
+    "obstore": ["put", "get", "list", "presigned_get"],
+    "polars": ["write_parquet", "read_parquet", "scan_parquet"],
+    "pyarrow": ["write_table", "read_table"],
+}
+LIBRARY = {"obstore": "_obstore", "polars": "_polars_runtime", "pyarrow": "libarrow.so"}
+
+
+def _needs(package: str) -> None:
+    if importlib.util.find_spec(package) is None:
+        pytest.skip(f"{package} is not installed (the native group)")
+
+
+def _run(
+    scenario: str,
+    seaweedfs: SeaweedFS,
+    bucket: str,
+    days: int,
+    env: dict[str, str] | None = None,
+    https: bool = False,
+    **options: Any,
+) -> dict[str, Any]:
+    return run_client(
+        scenario,
+        Libfaketime(f"{days:+d}d"),
+        {
+            "endpoint": seaweedfs.https_url if https else seaweedfs.url,
+            "ca_bundle": seaweedfs.ca_bundle,
+            "access_key": seaweedfs.access_key,
+            "secret_key": seaweedfs.secret_key,
+            "bucket": bucket,
+            **options,
+        },
+        extra_env=env,
+        program=NATIVE_CLIENT,
+        timeout=180,
+    )
+
+
+def _bucket(seaweedfs: SeaweedFS, bucket: str) -> None:
+    import boto3
+
+    boto3.client(
+        "s3",
+        endpoint_url=seaweedfs.url,
+        region_name="us-east-1",
+        aws_access_key_id=seaweedfs.access_key,
+        aws_secret_access_key=seaweedfs.secret_key,
+    ).create_bucket(Bucket=bucket)
+
+
+def _accepted(result: dict[str, Any], package: str) -> None:
+    assert list(result) == STEPS[package], result
+    assert all(outcome["ok"] for outcome in result.values()), result
+
+
+@pytest.mark.parametrize(
+    ("days", "https"),
+    [(400, False), (400, True), (-400, True)],
+    ids=["+400d", "+400d-https", "-400d-https"],
+)
+@pytest.mark.parametrize("package", list(STEPS))
+def test_accepted_with_the_autopatch_variable(
+    seaweedfs: SeaweedFS, bucket: str, package: str, days: int, https: bool
+) -> None:
+    _needs(package)
+    _bucket(seaweedfs, bucket)
+    result = _run("s3", seaweedfs, bucket, days, AUTOPATCH, https, package=package)
+    _accepted(result["results"], package)
+    assert result["statuses"] == {LIBRARY[package]: "redirected"}
+    # The program's own clock stays fake.
+    assert abs(result["fake"] - time.time() - days * DAY) < 2 * DAY
+    if package == "obstore":
+        url = result["results"]["presigned_get"]["answer"]
+        assert send(url, cafile=seaweedfs.ca_bundle if https else None) == (200, b"obstore")
+
+
+@pytest.mark.parametrize(
+    ("package", "https", "words"),
+    [
+        ("obstore", False, "403"),
+        ("polars", False, "403"),
+        # pyarrow's SDK corrects its skew after one refusal: its HTTPS is what fails.
+        ("pyarrow", True, "curlCode: 60"),
+    ],
+)
+def test_refused_without_the_library(
+    seaweedfs: SeaweedFS, bucket: str, package: str, https: bool, words: str
+) -> None:
+    _needs(package)
+    _bucket(seaweedfs, bucket)
+    result = _run("s3", seaweedfs, bucket, 400, None, https, package=package)
+    (first,) = result["results"].values()
+    assert not first["ok"]
+    assert words in first["code"], first
+    assert result["statuses"] == {}
+
+
+def test_a_client_left_out_keeps_the_fake_clock(seaweedfs: SeaweedFS, bucket: str) -> None:
+    _needs("polars")
+    _bucket(seaweedfs, bucket)
+    env = {**AUTOPATCH, "LIBFAKETIMEFS_BOTOCORE_NATIVE_EXCLUDE": "polars"}
+    result = _run("s3", seaweedfs, bucket, 400, env, package="polars")
+    assert not result["results"]["write_parquet"]["ok"]
+    assert result["statuses"] == {
+        "_polars_runtime": "left out (LIBFAKETIMEFS_BOTOCORE_NATIVE_EXCLUDE)"
+    }
+
+
+def test_a_fork_after_the_redirection_keeps_it(seaweedfs: SeaweedFS, bucket: str) -> None:
+    _needs("obstore")
+    _bucket(seaweedfs, bucket)
+    result = _run("fork", seaweedfs, bucket, 400, AUTOPATCH, package="obstore")
+    _accepted(result["results"], "obstore")
+
+
+def test_restored_libfaketime_answers_again(seaweedfs: SeaweedFS, bucket: str) -> None:
+    _needs("obstore")
+    _bucket(seaweedfs, bucket)
+    result = _run(
+        "restore", seaweedfs, bucket, 400, AUTOPATCH, package="obstore", library="_obstore"
+    )
+    _accepted(result["redirected"], "obstore")
+    assert result["restored"] is True
+    assert not result["after"]["put"]["ok"]
+    assert "403" in result["after"]["put"]["code"]
+
+
+def test_an_object_without_the_relocations_is_left_alone_and_reported(
+    seaweedfs: SeaweedFS,
+) -> None:
+    import _json
+
+    if not getattr(_json, "__file__", None):
+        pytest.skip("_json is built into this Python")
+    result = _run("redirect", seaweedfs, "b", 400, None, module="_json", library="_json")
+    assert result["redirected"] is False
+    assert "imports none of clock_gettime, time, gettimeofday" in result["why"]
+
+
+def test_an_object_not_loaded_is_reported(seaweedfs: SeaweedFS) -> None:
+    result = _run("redirect", seaweedfs, "b", 400, None, module="json", library="_no_such_object")
+    assert result == {"redirected": False, "why": "_no_such_object is not loaded"}
+
+
+# awscrt and duckdb: measured, and decided.
+
+
+def test_duckdb_keeps_the_fake_clock_after_a_redirection(seaweedfs: SeaweedFS) -> None:
+    """Why duckdb is not reached: its clock (SQL's now(), and the time httpfs signs with,
+    both Timestamp::GetCurrentTimestamp) is libstdc++'s std::chrono::system_clock, read in
+    the process's libstdc++, not through _duckdb's own imports of the C clock."""
+    _needs("duckdb")
+    result = _run("duckdb-now", seaweedfs, "b", 400, None)
+    real_year = time.gmtime().tm_year
+    assert result["program"] != real_year
+    assert result["before"] == result["after"] == result["program"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="glibc on Linux")
+def test_check_names_each_native_client_and_how() -> None:
+    from tests.harness.faketime import run_faked
+
+    done = run_faked(
+        [sys.executable, "-m", "libfaketimefs_botocore", "check"], Libfaketime("+400d"), timeout=120
+    )
+    lines = done.stdout.splitlines()
+    start = lines.index("native clients (their clock imports pointed at the C library's own):")
+    shown = {line.split(":")[0].strip() for line in lines[start + 1 :] if line.startswith("  ")}
+    installed = {p for p in (*STEPS, "awscrt") if importlib.util.find_spec(p) is not None}
+    assert installed <= shown, lines[start:]
+    assert any("duckdb" in line and "libstdc++" in line for line in lines) or (
+        importlib.util.find_spec("duckdb") is None
+    )
