@@ -53,9 +53,11 @@ def _tests(session: nox.Session, pins: list[str]) -> None:
 
 
 # AWS's smithy-python SDKs and their signers need Python 3.12: a session of
-# their own, with the tests they change (marked `smithy`) and the pins. Here
-# too amazon-transcribe, which pins awscrt to 0.26 (older than botocore's
-# login DPoP needs), so not in the dev environment.
+# their own, with the tests they change (marked `smithy`), the integrations'
+# contract and the audit with them installed. The rest of the pins run on
+# 3.12 in aiobotocore-newest-crt. Here too amazon-transcribe, which pins
+# awscrt to 0.26 (older than botocore's login DPoP needs), so not in the dev
+# environment.
 SMITHY = ["aws-sdk-signers", "aws-sdk-bedrock-runtime", "amazon-transcribe", "awscrt", "botocore"]
 
 
@@ -71,6 +73,9 @@ def smithy(session: nox.Session) -> None:
         "(pins or smithy) and not aws_cli",
         "-n",
         "4",
+        "tests/end_to_end/test_smithy_signers.py",
+        "tests/integrations",
+        "tests/unit/test_audit.py",
         *session.posargs,
     )
 

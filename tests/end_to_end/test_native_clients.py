@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from tests.harness.faketime import DAY, NATIVE_CLIENT, Libfaketime, run_client
+from tests.harness.endpoint import Endpoint
+from tests.harness.faketime import DAY, NATIVE_CLIENT, Libfaketime, Mount, run_client
 from tests.harness.seaweedfs import SeaweedFS
 from tests.harness.unfaked_http import send
 
@@ -171,6 +172,20 @@ def test_an_object_not_loaded_is_reported(seaweedfs: SeaweedFS) -> None:
 
 
 # awscrt and duckdb: measured, and decided.
+
+
+def test_inside_realtime_signing_alone_the_crt_keeps_the_fake_clock(
+    faked: Mount, endpoint: Endpoint
+) -> None:
+    """Why boto3's and the AWS CLI's CRT transfers are still steered: the redirection holds
+    only for good (tests/end_to_end/test_transfer.py has the CRT signing right then)."""
+    _needs("awscrt")
+    faked.jump(400 * DAY)
+    result = run_client("s3transfer-crt", faked, {"endpoint": endpoint.url, "patch": "context"})
+    if not endpoint.state.verdicts and "SOCKET" in result["upload"]["code"]:
+        pytest.skip(f"this awscrt cannot reach a local endpoint: {result['upload']['code']}")
+    assert not result["upload"]["ok"]
+    assert {verdict.code for verdict in endpoint.state.verdicts} == {"RequestTimeTooSkewed"}
 
 
 def test_duckdb_keeps_the_fake_clock_after_a_redirection(seaweedfs: SeaweedFS) -> None:

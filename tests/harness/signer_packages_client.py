@@ -339,6 +339,7 @@ def _signed_https_call() -> None:
             raise RuntimeError(f"{response.status_code} {response.text[:200]}")
         return
     import boto3
+    from botocore.config import Config
 
     boto3.client(
         "s3",
@@ -347,6 +348,8 @@ def _signed_https_call() -> None:
         aws_access_key_id=OPTIONS["access_key"],
         aws_secret_access_key=OPTIONS["secret_key"],
         verify=OPTIONS["ca_bundle"],
+        # One attempt: a failed handshake is not worth a back-off here.
+        config=Config(retries={"total_max_attempts": 1}),
     ).list_buckets()
 
 
