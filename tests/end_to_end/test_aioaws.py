@@ -22,24 +22,11 @@ pytestmark = pytest.mark.timeout(300)
 STEPS = ["list_objects", "put_object", "delete_objects", "presigned_get", "presigned_post"]
 
 
-def _bucket(seaweedfs: SeaweedFS, bucket: str) -> None:
-    # aioaws makes no buckets: made by this unfaked process, with botocore.
-    import boto3
-
-    boto3.client(
-        "s3",
-        endpoint_url=seaweedfs.url,
-        region_name="us-east-1",
-        aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key,
-    ).create_bucket(Bucket=bucket)
-
-
 @pytest.mark.parametrize("case", packages.CASES)
 def test_accepted_under_every_faker(
     seaweedfs: SeaweedFS, faked: Mount, bucket: str, case: str
 ) -> None:
-    _bucket(seaweedfs, bucket)
+    seaweedfs.create_bucket(bucket)
     result = packages.run("aioaws", seaweedfs, faked, bucket, packages.CASES[case], https=True)
     packages.assert_accepted(result, STEPS)
     steps = result["results"]
@@ -50,7 +37,7 @@ def test_accepted_under_every_faker(
 
 @pytest.mark.parametrize("case", packages.REFUSED_CASES)
 def test_refused_unpatched(seaweedfs: SeaweedFS, faked: Mount, bucket: str, case: str) -> None:
-    _bucket(seaweedfs, bucket)
+    seaweedfs.create_bucket(bucket)
     result = packages.run(
         "aioaws", seaweedfs, faked, bucket, packages.REFUSED_CASES[case], https=True
     )

@@ -65,18 +65,6 @@ def _run(
     )
 
 
-def _bucket(seaweedfs: SeaweedFS, bucket: str) -> None:
-    import boto3
-
-    boto3.client(
-        "s3",
-        endpoint_url=seaweedfs.url,
-        region_name="us-east-1",
-        aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key,
-    ).create_bucket(Bucket=bucket)
-
-
 def _accepted(result: dict[str, Any], package: str) -> None:
     assert list(result) == STEPS[package], result
     assert all(outcome["ok"] for outcome in result.values()), result
@@ -92,7 +80,7 @@ def test_accepted_with_the_autopatch_variable(
     seaweedfs: SeaweedFS, bucket: str, package: str, days: int, https: bool
 ) -> None:
     _needs(package)
-    _bucket(seaweedfs, bucket)
+    seaweedfs.create_bucket(bucket)
     result = _run("s3", seaweedfs, bucket, days, AUTOPATCH, https, package=package)
     _accepted(result["results"], package)
     assert result["statuses"] == {LIBRARY[package]: "redirected"}
@@ -116,7 +104,7 @@ def test_refused_without_the_library(
     seaweedfs: SeaweedFS, bucket: str, package: str, https: bool, words: str
 ) -> None:
     _needs(package)
-    _bucket(seaweedfs, bucket)
+    seaweedfs.create_bucket(bucket)
     result = _run("s3", seaweedfs, bucket, 400, None, https, package=package)
     (first,) = result["results"].values()
     assert not first["ok"]
@@ -126,7 +114,7 @@ def test_refused_without_the_library(
 
 def test_a_client_left_out_keeps_the_fake_clock(seaweedfs: SeaweedFS, bucket: str) -> None:
     _needs("polars")
-    _bucket(seaweedfs, bucket)
+    seaweedfs.create_bucket(bucket)
     env = {**AUTOPATCH, "LIBFAKETIMEFS_BOTOCORE_NATIVE_EXCLUDE": "polars"}
     result = _run("s3", seaweedfs, bucket, 400, env, package="polars")
     assert not result["results"]["write_parquet"]["ok"]
@@ -137,14 +125,14 @@ def test_a_client_left_out_keeps_the_fake_clock(seaweedfs: SeaweedFS, bucket: st
 
 def test_a_fork_after_the_redirection_keeps_it(seaweedfs: SeaweedFS, bucket: str) -> None:
     _needs("obstore")
-    _bucket(seaweedfs, bucket)
+    seaweedfs.create_bucket(bucket)
     result = _run("fork", seaweedfs, bucket, 400, AUTOPATCH, package="obstore")
     _accepted(result["results"], "obstore")
 
 
 def test_restored_libfaketime_answers_again(seaweedfs: SeaweedFS, bucket: str) -> None:
     _needs("obstore")
-    _bucket(seaweedfs, bucket)
+    seaweedfs.create_bucket(bucket)
     result = _run(
         "restore", seaweedfs, bucket, 400, AUTOPATCH, package="obstore", library="_obstore"
     )

@@ -59,15 +59,7 @@ def _run(
     faker: dict[str, Any] | None = None,
     https: bool = False,
 ) -> dict[str, Any]:
-    import boto3  # the bucket, made by this unfaked process
-
-    boto3.client(
-        "s3",
-        endpoint_url=seaweedfs.url,
-        region_name="us-east-1",
-        aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key,
-    ).create_bucket(Bucket=bucket)
+    seaweedfs.create_bucket(bucket)
     return run_client(
         "sign",
         setup,

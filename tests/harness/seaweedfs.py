@@ -151,6 +151,18 @@ class SeaweedFS:
         # By name: the faked programs' own calls to 127.0.0.1 are to another host.
         self.https_url = f"https://localhost:{self.ports['s3.port.https']}"
 
+    def create_bucket(self, bucket: str) -> None:
+        """A bucket made by this (unfaked) process, for clients that make none."""
+        import boto3
+
+        boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+        ).create_bucket(Bucket=bucket)
+
     def __enter__(self) -> SeaweedFS:
         self.start()
         return self

@@ -83,14 +83,18 @@ def boto_steps() -> Iterator[tuple[str, Callable[[], Any]]]:
     import boto.s3.connection
 
     url, bucket = urlsplit(ENDPOINT), OPTIONS["bucket"]
-    connection = boto.connect_s3(
-        OPTIONS["access_key"],
-        OPTIONS["secret_key"],
-        host=url.hostname,
-        port=url.port,
-        is_secure=False,
-        calling_format=boto.s3.connection.OrdinaryCallingFormat(),
-    )
+
+    def connect() -> Any:
+        return boto.connect_s3(
+            OPTIONS["access_key"],
+            OPTIONS["secret_key"],
+            host=url.hostname,
+            port=url.port,
+            is_secure=False,
+            calling_format=boto.s3.connection.OrdinaryCallingFormat(),
+        )
+
+    connection = connect()
     connection._auth_handler.region_name = REGION
     connection.num_retries = 0
 
@@ -116,15 +120,7 @@ def boto_steps() -> Iterator[tuple[str, Callable[[], Any]]]:
     def presigned_get_v2() -> str:
         # Query auth by HmacV1 (SigV2): its Expires is boto.s3.connection's time.time() + 3600.
         del os.environ["S3_USE_SIGV4"]
-        v2 = boto.connect_s3(
-            OPTIONS["access_key"],
-            OPTIONS["secret_key"],
-            host=url.hostname,
-            port=url.port,
-            is_secure=False,
-            calling_format=boto.s3.connection.OrdinaryCallingFormat(),
-        )
-        return str(v2.generate_url(3600, "GET", bucket, "k.txt"))
+        return str(connect().generate_url(3600, "GET", bucket, "k.txt"))
 
     yield "presigned_get_v2", presigned_get_v2
 
