@@ -15,8 +15,10 @@ import time
 
 from benchmarks import runner
 from benchmarks.context import Context
+from libfaketimefs_botocore import integrations
 
-CLIENTS = {"obstore": "_obstore", "polars": "_polars_runtime", "pyarrow": "libarrow.so"}
+# module -> the start of its object's file name: the integrations' own NATIVE.
+CLIENTS = {native.module: native.library for _, native in integrations.NATIVE}
 
 
 def work(module: str) -> dict[str, float]:

@@ -14,9 +14,7 @@ address the object is loaded at (``dl_iterate_phdr``). A slot inside the
 object's ``PT_GNU_RELRO`` range is read-only: its page is made writable for
 the write and read-only again after; a slot outside it (a lazily bound
 ``.got.plt``) stays writable, as the dynamic linker needs it. Each original
-value is kept, so that :func:`restore` puts it back.
-
-:func:`restore` puts the originals back; a client whose runtime read its
+value is kept, so that :func:`restore` puts it back; a client whose runtime read its
 monotonic clock on one side and reads it on the other sees its timers jump
 by the fake offset (obstore's connection pool then fails its next request),
 so it is for tests, and for a client left out before it runs.
@@ -64,6 +62,7 @@ class Redirection:
     """The slots of one loaded object pointed at the C library's clock, and their originals."""
 
     path: str
+    relro: tuple[int, int] | None  # its read-only-after-relocation addresses, as loaded
     slots: list[tuple[str, int, int]] = field(default_factory=list)  # symbol, address, original
 
 
@@ -142,13 +141,14 @@ def redirect(name: str, functions: tuple[str, ...] = elf_slots.CLOCK_FUNCTIONS) 
         if not layout.slots:
             raise Unavailable(f"{path} imports none of {', '.join(functions)}")
         own = _own_functions(libc, {slot.symbol for slot in layout.slots})
-        redirection = Redirection(path)
+        relro = None if layout.relro is None else (base + layout.relro[0], base + layout.relro[1])
+        redirection = Redirection(path, relro)
         for slot in layout.slots:
             address = base + slot.offset
             original = ctypes.c_void_p.from_address(address).value or 0
             redirection.slots.append((slot.symbol, address, original))
         writes = [(address, own[symbol]) for symbol, address, _ in redirection.slots]
-        _write(libc, writes, _relro(layout, base))
+        _write(libc, writes, relro)
         _redirected[path] = redirection
         return redirection
 
@@ -156,18 +156,14 @@ def redirect(name: str, functions: tuple[str, ...] = elf_slots.CLOCK_FUNCTIONS) 
 def restore(name: str) -> bool:
     """Put back the original slots of the object whose file name starts with ``name``."""
     libc = _libc()
-    path, base = _the_loaded(name)
+    path, _ = _the_loaded(name)
     with _lock:
         redirection = _redirected.pop(path, None)
         if redirection is None:
             return False
         writes = [(address, original) for _, address, original in redirection.slots]
-        _write(libc, writes, _relro(_layout(path, ()), base))
+        _write(libc, writes, redirection.relro)
         return True
-
-
-def redirected() -> dict[str, Redirection]:
-    return dict(_redirected)
 
 
 def _the_loaded(name: str) -> tuple[str, int]:
@@ -186,10 +182,6 @@ def _layout(path: str, functions: tuple[str, ...]) -> elf_slots.Layout:
             return elf_slots.read(data, functions)
     except (OSError, ValueError, elf_slots.NotReadable) as error:
         raise Unavailable(f"{path}: {error}") from None
-
-
-def _relro(layout: elf_slots.Layout, base: int) -> tuple[int, int] | None:
-    return None if layout.relro is None else (base + layout.relro[0], base + layout.relro[1])
 
 
 def _write(libc: ctypes.CDLL, writes: list[tuple[int, int]], relro: tuple[int, int] | None) -> None:

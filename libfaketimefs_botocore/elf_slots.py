@@ -32,7 +32,6 @@ _DT = {
     "RELA": 7,
     "RELASZ": 8,
     "RELAENT": 9,
-    "STRSZ": 10,
     "SYMENT": 11,
     "PLTREL": 20,
     "JMPREL": 23,
@@ -109,10 +108,10 @@ def read(data: bytes | mmap.mmap, functions: tuple[str, ...] = CLOCK_FUNCTIONS) 
     if _DT["JMPREL"] in tags:
         tables.append((at(tags[_DT["JMPREL"]]), tags.get(_DT["PLTRELSZ"], 0)))
     entry = tags.get(_DT["RELAENT"], 24)
-    wanted = set(functions)
-    slots = []
     if entry != 24:
         raise NotReadable(f"relocations of {entry} bytes, not RELA's 24")
+    wanted = set(functions)
+    slots = []
     for start, size in tables:
         for r_offset, r_info, _ in struct.iter_unpack("<QQq", data[start : start + size]):
             kind = r_info & 0xFFFFFFFF

@@ -30,6 +30,7 @@ from libfaketimefs_botocore.integrations import (
     boto,
     boto3,
     botocore,
+    duckdb,
     freezegun,
     httpx_auth,
     kafka,
@@ -73,6 +74,7 @@ INTEGRATIONS: tuple[ModuleType, ...] = (
     obstore,
     polars,
     pyarrow,
+    duckdb,
     freezegun,
 )
 
@@ -90,20 +92,19 @@ ON_PURPOSE: tuple[OnPurpose, ...] = tuple(
     entry for integration in INTEGRATIONS for entry in integration.ON_PURPOSE
 )
 
+
+def name(integration: ModuleType) -> str:
+    """An integration's name: its module's, the package it patches."""
+    return integration.__name__.rsplit(".", 1)[-1]
+
+
 NATIVE: tuple[tuple[str, NativeObject], ...] = tuple(
-    (integration.__name__.rsplit(".", 1)[-1], native)
+    (name(integration), native)
     for integration in INTEGRATIONS
     for native in getattr(integration, "NATIVE", ())
 )
-UNREACHED: tuple[Unreached, ...] = (
-    *(entry for integration in INTEGRATIONS for entry in getattr(integration, "UNREACHED", ())),
-    Unreached(
-        "duckdb",
-        "httpfs's S3 requests are signed with the FAKED clock under libfaketime",
-        "duckdb reads its clock (SQL's now() and httpfs's signing time alike) through "
-        "libstdc++'s std::chrono::system_clock, the whole process's, not through its own "
-        "imports of the C clock (measured: redirecting them changes neither)",
-    ),
+UNREACHED: tuple[Unreached, ...] = tuple(
+    entry for integration in INTEGRATIONS for entry in getattr(integration, "UNREACHED", ())
 )
 
 
@@ -111,5 +112,5 @@ def of(point: WrapPoint) -> str:
     """The name of the integration a wrap point belongs to."""
     for integration in INTEGRATIONS:
         if point in integration.WRAP_POINTS:
-            return integration.__name__.rsplit(".", 1)[-1]
+            return name(integration)
     raise LookupError(point)

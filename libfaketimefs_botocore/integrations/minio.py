@@ -22,18 +22,17 @@ AUDITED = ("minio",)
 WATCHED = ("minio",)
 
 
-def _base(client: Any) -> str:
-    base = client._base_url
-    return ("https://" if base.is_https else "http://") + str(base.host)
+def _url(client: Any, host: str) -> str:
+    return ("https://" if client._base_url.is_https else "http://") + host
 
 
 def _headers_host(client: Any, host: str, *args: Any, **kwargs: Any) -> str:
     # The request's own host (a bucket's virtual host on AWS), with the client's scheme.
-    return ("https://" if client._base_url.is_https else "http://") + host
+    return _url(client, host)
 
 
 def _client(client: Any, *args: Any, **kwargs: Any) -> str:
-    return _base(client)
+    return _url(client, str(client._base_url.host))
 
 
 WRAP_POINTS = (

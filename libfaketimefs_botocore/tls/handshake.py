@@ -87,7 +87,8 @@ def _wrap_pyopenssl(module: Any) -> None:
 
 
 class _HandshakeWrapper(wrapt.FunctionWrapper):  # type: ignore[type-arg]
-    """Ours, on ``ssl.SSLContext``: told apart from anyone else's."""
+    """Ours, on the standard ``SSLContext`` and pyOpenSSL's ``Connection``: told apart from
+    anyone else's."""
 
 
 def _on_socket(
