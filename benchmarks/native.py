@@ -1,7 +1,7 @@
 """Redirecting a native client's clock imports: the cost, once per shared object.
 
-The time of ``clock_imports.redirect()`` for each native client's object
-(read its file's tables, find it loaded, write its slots), in a fresh
+The time of ``native.redirection.apply()`` for each native client's objects
+(find them loaded, read their tables from their images, check and write their slots), in a fresh
 process each round; against the import that loads the object, so that the
 figure has a scale.
 """
@@ -18,18 +18,18 @@ from benchmarks.context import Context
 from libfaketimefs_botocore import integrations
 
 # module -> the start of its object's file name: the integrations' own NATIVE.
-CLIENTS = {native.module: native.library for _, native in integrations.NATIVE}
+CLIENTS = {native.module: native for _, native in integrations.NATIVE}
 
 
 def work(module: str) -> dict[str, float]:
     """Seconds to import ``module`` and to redirect its object's clock imports."""
-    from libfaketimefs_botocore import clock_imports
+    from libfaketimefs_botocore.native import redirection
 
     started = time.perf_counter()
     importlib.import_module(module)
     imported = time.perf_counter() - started
     started = time.perf_counter()
-    clock_imports.redirect(CLIENTS[module])
+    redirection.apply(CLIENTS[module], module)
     return {"import": imported, "redirect": time.perf_counter() - started, "pid": os.getpid()}
 
 

@@ -44,6 +44,8 @@ class Report:
     realtime_file: str | None = None
     file_time: float | None = None
     kernel_clock: float | None = None
+    kernel_before_file: float | None = None  # the kernel clock read just before the file
+    kernel_after_file: float | None = None  # and just after it
     kernel_clock_via: str = ""
     error: str | None = None
     libfaketime_preloaded: bool = False
@@ -72,9 +74,16 @@ class Report:
 
     @property
     def file_minus_kernel(self) -> float | None:
-        if self.file_time is None or self.kernel_clock is None:
+        if self.file_time is None or self.kernel_after_file is None:
             return None
-        return self.file_time - self.kernel_clock
+        return self.file_time - self.kernel_after_file
+
+    @property
+    def file_agrees(self) -> bool:
+        """The file's time within the agreement of the kernel's readings around it."""
+        return self.file_time is not None and clock.agrees(
+            self.file_time, self.kernel_before_file, self.kernel_after_file
+        )
 
     @property
     def unpatched_refused(self) -> bool | None:
@@ -212,12 +221,17 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
         report.audits = audits
     report.realtime_file = clock.realtime_path()
     if report.realtime_file is not None:
+        # Bracketed by the kernel clock, as the library reads it: the other checks above
+        # (imports of native clients among them) take seconds under load.
+        read_kernel = kernel.read or (lambda: None)
+        report.kernel_before_file = read_kernel()
         try:
             report.file_time = clock.read_realtime(report.realtime_file)
         except clock.RealtimeError as error:
             report.error = str(error)
             return report
-        if clock.agrees(report.file_time, report.kernel_clock):
+        report.kernel_after_file = read_kernel()
+        if report.file_agrees:
             report.source, report.realtime = KERNEL_CLOCK_CHECKED, report.kernel_clock
         else:
             report.source, report.realtime = REALTIME_FILE, report.file_time
@@ -279,9 +293,9 @@ def _tls_stacks(libfaketime_preloaded: bool) -> list[str]:
 
 
 def _native(libfaketime_preloaded: bool) -> list[str]:
-    """Each native client installed, and whether its clock imports are redirected: under
-    libfaketime, tried here as the library does for good (its module imported)."""
-    from libfaketimefs_botocore import clock_imports
+    """Each native client installed, and whether its objects' clock imports are redirected:
+    under libfaketime, tried here as the library does for good (its module imported)."""
+    from libfaketimefs_botocore.native import redirection, scan
 
     lines = []
     for integration, native in integrations.NATIVE:
@@ -297,10 +311,21 @@ def _native(libfaketime_preloaded: bool) -> list[str]:
             lines.append(f"{integration}: {native.module} does not import: {error}")
             continue
         with warnings.catch_warnings():  # the reason is in the status, shown below
-            warnings.simplefilter("ignore", clock_imports.NativeClockWarning)
-            clock_imports.apply(native, integration)
-        status = clock_imports.statuses.get(native.library, "not loaded")
-        lines.append(f"{integration}: {native.library}: {status}")
+            warnings.simplefilter("ignore", redirection.NativeClockWarning)
+            redirection.apply(native, integration)
+        if integration in redirection.statuses:
+            lines.append(f"{integration}: {redirection.statuses[integration]}")
+            continue
+        done = {os.path.basename(r.path): r.symbols for r in redirection.redirections()}
+        names = [os.path.basename(o.path) for o in scan.objects_of(native.packages)]
+        shown = [name for name in names if name in redirection.statuses]
+        for name in shown:
+            status = redirection.statuses[name]
+            if name in done:
+                status += f" ({', '.join(done[name])})"
+            lines.append(f"{integration}: {name}: {status}")
+        if not shown:
+            lines.append(f"{integration}: no loaded object of it imports a faked clock function")
     return lines
 
 
@@ -355,7 +380,7 @@ def render(report: Report) -> str:
         )
         difference = report.file_minus_kernel
         if difference is not None:
-            verdict = "agree" if clock.agrees(report.file_time, report.kernel_clock) else "DISAGREE"
+            verdict = "agree" if report.file_agrees else "DISAGREE"
             lines.append(
                 f"file vs kernel:    {verdict} (file minus kernel clock: {difference:+.3f} s, "
                 f"limit {clock.AGREEMENT:.0f} s)"

@@ -27,27 +27,43 @@ _native_installed = False
 
 
 def install_native() -> None:
-    """Where libfaketime is preloaded, redirect each native client's imports of the C clock
-    once the module that loads it is imported (:mod:`.clock_imports`). For good only: native
-    code's clock cannot follow the switch. Idempotent."""
+    """Where libfaketime is preloaded, redirect each native client's clock imports after each
+    import of a module of its packages, and now for those already imported
+    (:mod:`.native`). For good only: native code's clock cannot follow the switch.
+    Idempotent."""
     global _native_installed
     from libfaketimefs_botocore.clock import libfaketime
 
     if _native_installed or not libfaketime.preloaded():
         return
     _native_installed = True
-    import wrapt
+    import sys
 
     from libfaketimefs_botocore import integrations
+    from libfaketimefs_botocore.native import watch
 
-    for integration, native in integrations.NATIVE:
-        wrapt.register_post_import_hook(_applier(native, integration), native.module)
+    packages = {package for _, native in integrations.NATIVE for package in native.packages}
+    apply = _applier(integrations.NATIVE)
+    watch.install(sorted(packages), apply)
+    if any(package in sys.modules for package in packages):
+        apply()
 
 
-def _applier(native: NativeObject, integration: str) -> Callable[[object], None]:
-    from libfaketimefs_botocore import clock_imports
+def _applier(natives: tuple[tuple[str, NativeObject], ...]) -> Callable[[], None]:
+    from libfaketimefs_botocore.native import loaded, redirection
 
-    def apply(module: object) -> None:
-        clock_imports.apply(native, integration)
+    seen = [(-1, -1)]
+
+    def apply() -> None:
+        # Only when an object was loaded or unloaded since the last look.
+        try:
+            now = loaded.generation()
+        except Exception:  # noqa: BLE001 - apply() below says why, once
+            now = (-2, -2)
+        if now == seen[0]:
+            return
+        seen[0] = now
+        for integration, native in natives:
+            redirection.apply(native, integration)
 
     return apply

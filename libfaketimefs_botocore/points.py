@@ -52,12 +52,13 @@ class Unreached:
 
 @dataclass(frozen=True)
 class NativeObject:
-    """A shared object whose imports of the C clock are pointed at the C library's own
-    (:mod:`libfaketimefs_botocore.clock_imports`): where libfaketime is preloaded, once the
-    library is on for good and ``module`` (whose import loads the object) is imported."""
+    """A native client: the shared objects loaded from its packages' folders get their clock
+    and timed-wait imports pointed at the C library's own
+    (:mod:`libfaketimefs_botocore.native`): where libfaketime is preloaded, once the library
+    is on for good, after each import of a module of those packages."""
 
-    module: str  # the Python module whose import loads the object
-    library: str  # the start of the object's file name
+    module: str  # the Python module whose import loads its first objects
+    packages: tuple[str, ...]  # the top-level packages (or one-file modules) it loads them from
     reads: str  # what reads the clock in it, and what else the real time changes there
 
 

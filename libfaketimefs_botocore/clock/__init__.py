@@ -79,7 +79,7 @@ def now() -> float | None:
             kernel_now = read_kernel()
             if kernel_now is not None and _agreed(path, kernel_now):
                 return kernel_now
-        return _from_file(path, kernel_now)
+        return _from_file(path, read_kernel, kernel_now)
 
 
 def required(purpose: str) -> float:
@@ -108,19 +108,30 @@ def signing_now() -> float | None:
     return seconds + endpoint_offsets.offset_for(endpoint_offsets.signing_url.get())
 
 
-def _from_file(path: str, kernel_now: float | None) -> float:
+def _from_file(
+    path: str, read_kernel: Callable[[], float | None] | None, before: float | None
+) -> float:
     global _agreement
     seconds = read_realtime(path)
-    if kernel_now is not None and agrees(seconds, kernel_now):
-        _agreement = _Agreement(path, kernel_now, kernel_now + RECHECK)
-        return kernel_now
+    # The file's time is taken somewhere between the two kernel readings: a slow
+    # answer (libfaketimefs's daemon is Python 2 behind FUSE) is no disagreement.
+    after = None if read_kernel is None or before is None else read_kernel()
+    if after is not None and agrees(seconds, before, after):
+        _agreement = _Agreement(path, after, after + RECHECK)
+        return after
     _agreement = _NONE
     return seconds
 
 
-def agrees(file_seconds: float, kernel_seconds: float | None) -> bool:
-    """Whether the file's time and the kernel clock's are the same real time."""
-    return kernel_seconds is not None and abs(file_seconds - kernel_seconds) <= AGREEMENT
+def agrees(
+    file_seconds: float, kernel_seconds: float | None, kernel_after: float | None = None
+) -> bool:
+    """Whether the file's time and the kernel clock's are the same real time: the file's
+    within :data:`AGREEMENT` of the kernel's readings before and after it was read."""
+    if kernel_seconds is None:
+        return False
+    after = kernel_seconds if kernel_after is None else kernel_after
+    return kernel_seconds - AGREEMENT <= file_seconds <= after + AGREEMENT
 
 
 def forget() -> None:

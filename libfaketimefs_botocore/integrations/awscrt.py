@@ -4,7 +4,7 @@ botocore's CRT signers give their own date (botocore's integration); boto3's
 and the AWS CLI's CRT transfer clients are steered away in theirs. Where
 libfaketime is preloaded and the library is on for good, ``_awscrt``'s
 imports of the C clock are pointed at the C library's own
-(:mod:`..clock_imports`). Never imported here.
+(:mod:`..native`). Never imported here.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ ON_PURPOSE = (OnPurpose("awscrt._test", "*", "time.time", TEST_HELPER),)
 NATIVE = (
     NativeObject(
         "_awscrt",
-        "_awscrt",
+        ("_awscrt", "awscrt"),
         "awscrt's S3 client's signatures, its own TLS (s2n) and its event loop's timers",
     ),
 )

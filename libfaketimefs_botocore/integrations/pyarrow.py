@@ -1,11 +1,14 @@
-"""pyarrow: ``S3FileSystem``, the AWS C++ SDK with its own curl and OpenSSL, in ``libarrow.so``.
+"""pyarrow: ``S3FileSystem``, the AWS C++ SDK with its own curl and OpenSSL.
 
-Under libfaketime its OpenSSL judges HTTPS by the fake clock (the handshake
-fails before anything is signed), and the SDK signs with the fake time,
-is refused once, then corrects its own skew from the refusal. libarrow's
-imports of the C clock (``clock_gettime``, ``time``, ``gettimeofday``) are
-pointed at the C library's own (:mod:`..clock_imports`): its OpenSSL's
-certificate checks, curl's and the SDK's timers then read the real time.
+The SDK is in ``libarrow.so`` up to pyarrow 25 and in ``libarrow_s3.so``
+(loaded with ``pyarrow.fs``) from 26 on: every object loaded from pyarrow's
+folder is reached, whatever its name. Under libfaketime its OpenSSL judges
+HTTPS by the fake clock (the handshake fails before anything is signed),
+and the SDK signs with the fake time, is refused once, then corrects its
+own skew from the refusal. The objects' imports of the C clock and its
+timed waits are pointed at the C library's own (:mod:`..native`): its
+OpenSSL's certificate checks, curl's and the SDK's timers then read the
+real time.
 The SDK's signing clock is ``std::chrono::system_clock``, read in
 libstdc++, which is the whole process's: not redirected, so each new
 ``S3FileSystem`` is refused once and then signs right (docs/limitations.md).
@@ -22,8 +25,8 @@ WRAP_POINTS: tuple[WrapPoint, ...] = ()
 ON_PURPOSE: tuple[OnPurpose, ...] = ()
 NATIVE = (
     NativeObject(
-        "pyarrow",
-        "libarrow.so",
+        "pyarrow.fs",
+        ("pyarrow",),
         "pyarrow's OpenSSL certificate checks and its AWS SDK's and curl's timers (its signing "
         "clock is libstdc++'s: one refusal per S3FileSystem, then corrected)",
     ),

@@ -126,11 +126,11 @@ def _steps() -> dict[str, Any]:
 
 
 def _statuses() -> dict[str, str]:
-    if "libfaketimefs_botocore.clock_imports" not in sys.modules:
+    if "libfaketimefs_botocore.native.redirection" not in sys.modules:
         return {}
-    from libfaketimefs_botocore import clock_imports
+    from libfaketimefs_botocore.native import redirection
 
-    return dict(clock_imports.statuses)
+    return dict(redirection.statuses)
 
 
 def scenario_s3() -> dict[str, Any]:
@@ -158,46 +158,150 @@ def scenario_fork() -> dict[str, Any]:
 
 def scenario_restore() -> dict[str, Any]:
     """Redirected, the steps; restored, the steps again."""
-    from libfaketimefs_botocore import clock_imports
+    from libfaketimefs_botocore.native import redirection
 
     PACKAGES[OPTIONS["package"]]()
     before = _steps()
-    restored = clock_imports.restore(OPTIONS["library"])
+    restored = redirection.restore(OPTIONS["library"])
     after = _steps()
     return {"redirected": before, "restored": restored, "after": after, "statuses": _statuses()}
 
 
 def scenario_redirect() -> dict[str, Any]:
-    """clock_imports.redirect(OPTIONS["library"]) after importing OPTIONS["module"]."""
+    """redirection.redirect(OPTIONS["library"]) after importing OPTIONS["module"]."""
     import importlib
 
-    from libfaketimefs_botocore import clock_imports
+    from libfaketimefs_botocore.native import redirection
 
     importlib.import_module(OPTIONS["module"])
     try:
-        redirection = clock_imports.redirect(OPTIONS["library"])
-    except clock_imports.Unavailable as error:
+        done = redirection.redirect(OPTIONS["library"])
+    except redirection.Unavailable as error:
         return {"redirected": False, "why": str(error)}
-    return {"redirected": True, "slots": [symbol for symbol, _, _ in redirection.slots]}
+    return {"redirected": True, "slots": done.symbols}
 
 
 def scenario_duckdb_now() -> dict[str, Any]:
     """duckdb's SQL now(), before and after its object's clock imports are redirected."""
     import duckdb
 
-    from libfaketimefs_botocore import clock_imports
+    from libfaketimefs_botocore.native import redirection
 
     def sql_year() -> int:
         (row,) = duckdb.sql("SELECT year(now())").fetchall()
         return int(row[0])
 
     before = sql_year()
-    clock_imports.redirect("_duckdb")
+    redirection.redirect("_duckdb")
     return {
         "before": before,
         "after": sql_year(),
         "program": datetime.datetime.now().year,
     }
+
+
+def _file_mappings() -> list[str]:
+    """The process's mappings of files, with their protections."""
+    with open("/proc/self/maps") as maps:
+        return [
+            line.split()[0] + " " + line.split()[1] + " " + line.split()[-1]
+            for line in maps
+            if line.split()[-1].startswith("/") and not line.split()[-1].startswith("/dev/")
+        ]
+
+
+def scenario_object() -> dict[str, Any]:
+    """A shared object built by the test: loaded, maybe replaced on disk by another build,
+    redirected, its .data written, its clock read, restored, and again."""
+    import ctypes
+
+    from libfaketimefs_botocore.native import redirection
+
+    name = os.path.basename(OPTIONS["path"])
+    library = ctypes.CDLL(OPTIONS["path"])
+    library.now.restype = ctypes.c_long
+    if OPTIONS.get("call_first"):
+        library.now()  # bound to libfaketime's, not left to the lazy stub
+    if OPTIONS.get("replace_with"):
+        os.rename(OPTIONS["replace_with"], OPTIONS["path"])
+    mappings = _file_mappings()
+    result: dict[str, Any] = {"fake": library.now()}
+    try:
+        result["symbols"] = redirection.redirect(name).symbols
+    except redirection.Unavailable as error:
+        result["why"] = str(error)
+    result["bumped"] = library.bump()  # a SIGSEGV if .data's page was left read-only
+    result["redirected"] = library.now()
+    result["restored"] = redirection.restore(name)
+    result["bumped_again"] = library.bump()
+    result["after"] = library.now()
+    result["mappings_kept"] = mappings == _file_mappings()
+    return result
+
+
+def scenario_reloaded() -> dict[str, Any]:
+    """Redirected, unloaded (dlclose), loaded again from the same path, redirected again."""
+    import ctypes
+
+    from libfaketimefs_botocore.native import redirection
+
+    name = os.path.basename(OPTIONS["path"])
+    first = ctypes.CDLL(OPTIONS["path"])
+    base = redirection.redirect(name).key[1]
+    dlclose = ctypes.CDLL(None).dlclose
+    dlclose.argtypes = [ctypes.c_void_p]
+    dlclose(first._handle)
+    del first
+    second = ctypes.CDLL(OPTIONS["path"])
+    second.now.restype = ctypes.c_long
+    again = redirection.redirect(name)
+    return {"same_address": again.key[1] == base, "now": second.now()}
+
+
+def scenario_fork_while_locked() -> dict[str, Any]:
+    """A fork while another thread holds the redirection's lock: the child redirects."""
+    import ctypes
+    import threading
+
+    from libfaketimefs_botocore.native import redirection
+
+    name = os.path.basename(OPTIONS["path"])
+    library = ctypes.CDLL(OPTIONS["path"])
+    library.now.restype = ctypes.c_long
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with redirection._lock:
+            held.set()
+            release.wait()  # no timeout: a timed wait can hang under libfaketime
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        redirection.redirect(name)
+        os.write(write, str(library.now()).encode())
+        os._exit(0)
+    os.close(write)
+    release.set()
+    holder.join()
+    answer = os.read(read, 100)
+    os.waitpid(child, 0)
+    return {"child_now": int(answer or 0)}
+
+
+def scenario_idle() -> dict[str, Any]:
+    """The package's steps, then 4 s idle: the CPU time its threads spend meanwhile."""
+    import resource
+
+    results = _steps()
+    started = resource.getrusage(resource.RUSAGE_SELF)
+    time.sleep(4)
+    ended = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (ended.ru_utime - started.ru_utime) + (ended.ru_stime - started.ru_stime)
+    return {"results": results, "idle_cpu": cpu, "statuses": _statuses()}
 
 
 if __name__ == "__main__":

@@ -183,3 +183,25 @@ def test_a_forked_child_reads_the_file_again(mount: Mount, monkeypatch: pytest.M
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert clock._agreement.path == str(mount.realtime)
+
+
+def test_a_slow_answer_is_no_disagreement(mount: Mount, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libfaketimefs's daemon answers late under load: the file's time is that of its answer,
+    seconds after the kernel reading taken before the read. Judged against the kernel's
+    readings before and after the read, it agrees, and the kernel clock answers from then on."""
+    monkeypatch.setenv(ENV_VAR, str(mount.realtime))
+
+    def late() -> None:
+        with mount.stopped():  # the daemon stopped for 1.5 s while the library reads
+            time.sleep(1.5)
+
+    slow = threading.Thread(target=late)
+    slow.start()
+    time.sleep(0.1)
+    seconds = clock.now()
+    slow.join()
+    assert _near_now(seconds)
+    # Agreed: the kernel clock answers, and the file is not read at the next call.
+    assert clock._agreed(str(mount.realtime), time.time())
+    assert clock.agrees(100.0, 98.5, 99.5)
+    assert not clock.agrees(100.0, 97.0, 98.9)

@@ -1,0 +1,122 @@
+"""Which imports give an object its clock, and where each one leads in this process.
+
+libfaketime interposes by symbol: the clock reads, and the timed waits and
+timers through which it converts deadlines between the fake time and the
+real one. An object whose clock reads are real but whose waits still pass
+through libfaketime has two clocks (polars' jemalloc threads computed real
+deadlines that libfaketime shifted by the offset: they spun, or would sleep
+a year), so both are redirected together: :data:`FUNCTIONS`. Of these, only
+the ones the preloaded libfaketime itself defines are touched. Each slot's
+target is the C library's own function at the version the object imports
+(``dlvsym``); what the slot may hold before it is written is libfaketime's
+function of that name, the target itself, or a lazy-binding stub inside the
+object (:mod:`.writes` checks).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+
+from libfaketimefs_botocore.native import elf, loaded
+
+CLOCK_READS = (
+    "clock_gettime",
+    "__clock_gettime",
+    "time",
+    "__time",
+    "gettimeofday",
+    "__gettimeofday",
+    "timespec_get",
+    "ftime",
+    "__ftime",
+)
+TIMED_WAITS = (
+    "pthread_cond_timedwait",
+    "pthread_cond_clockwait",
+    "sem_timedwait",
+    "sem_clockwait",
+    "clock_nanosleep",
+    "nanosleep",
+    "usleep",
+    "sleep",
+    "alarm",
+    "timer_settime",
+    "timer_gettime",
+    "timerfd_settime",
+    "timerfd_gettime",
+    "poll",
+    "ppoll",
+    "select",
+    "pselect",
+    "epoll_wait",
+    "epoll_pwait",
+)
+FUNCTIONS = CLOCK_READS + TIMED_WAITS
+
+
+class Targets:
+    """libfaketime's and the C library's definitions in this process, looked up once each."""
+
+    def __init__(self) -> None:
+        objects = loaded.objects()
+        self.libc = _one(objects, "libc.so.6")
+        self.faketime = _one(objects, "libfaketime")
+        # glibc resolves time() and gettimeofday() to the vDSO's own functions (IFUNCs).
+        self._own = [self.libc, *(o for o in objects if o.path.startswith("linux-vdso"))]
+        library = loaded.libc()
+        self._libc_handle = library._handle
+        self._faketime_handle = _handle(self.faketime.path)
+        self._cache: dict[tuple[str, str | None], tuple[int | None, frozenset[int]]] = {}
+
+    def of(self, symbol: str, version: str | None) -> tuple[int | None, frozenset[int]]:
+        """The C library's own function for the import, and libfaketime's: (target, faked).
+
+        No target where the C library has no such function at that version; nothing faked
+        where libfaketime does not define the symbol (the slot is then left alone)."""
+        key = (symbol, version)
+        if key not in self._cache:
+            target = _lookup(self._libc_handle, symbol, version)
+            if target is not None and not any(
+                o.contains(target, flags=elf.PF_X) for o in self._own
+            ):
+                target = None  # found in a dependency of the C library, not in it
+            # The version the object imports where libfaketime defines it, else its default.
+            faked: frozenset[int] = frozenset()
+            for wanted in (version, None):
+                address = _lookup(self._faketime_handle, symbol, wanted)
+                if address is not None and self.faketime.contains(address, flags=elf.PF_X):
+                    faked = frozenset({address})
+                    break
+            self._cache[key] = (target, faked)
+        return self._cache[key]
+
+
+def _one(objects: list[loaded.LoadedObject], prefix: str) -> loaded.LoadedObject:
+    found = [o for o in objects if os.path.basename(o.path).startswith(prefix)]
+    if len(found) != 1:
+        raise loaded.Unavailable(f"{len(found)} loaded objects named {prefix}*, not one")
+    return found[0]
+
+
+def _handle(path: str) -> int:
+    # RTLD_NOLOAD: the object already loaded, never a second copy.
+    rtld_lazy, rtld_noload = 0x1, 0x4
+    library = loaded.libc()
+    library.dlopen.restype, library.dlopen.argtypes = (
+        ctypes.c_void_p,
+        [ctypes.c_char_p, ctypes.c_int],
+    )
+    handle = library.dlopen(os.fsencode(path), rtld_lazy | rtld_noload)
+    if not handle:
+        raise loaded.Unavailable(f"{path} is listed as loaded, yet dlopen does not find it")
+    return int(handle)
+
+
+def _lookup(handle: int, symbol: str, version: str | None) -> int | None:
+    library = loaded.libc()
+    if version is None:
+        address = library.dlsym(handle, symbol.encode())
+    else:
+        address = library.dlvsym(handle, symbol.encode(), version.encode())
+    return int(address) if address else None
