@@ -111,8 +111,9 @@ tools:
 	@$(MAKE) --no-print-directory -j6 debs venv $(LIBFAKETIMEFS) \
 	  $(AWSCLI) $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE) $(AARCH64_WHEELS)
 
-# The aarch64 wheels of the native clients installed here, at the same versions:
-# their shared objects' clock slots are read as files by tests/unit/test_elf_slots.py,
+# The aarch64 wheels of the native clients installed here, at the same versions,
+# and obstore 0.12.1's (its RELRO ends in the page of .data on a 64 KiB kernel):
+# their shared objects' clock slots are read as files by tests/unit/test_native_elf.py,
 # against readelf -r, on a machine that is not aarch64.
 AARCH64_WHEELS := $(TOOLS)/aarch64-wheels/.downloaded
 $(AARCH64_WHEELS): $(VENV)/.installed-python$(PYTHON_VERSION)
@@ -121,6 +122,9 @@ $(AARCH64_WHEELS): $(VENV)/.installed-python$(PYTHON_VERSION)
 	  $(foreach v,2014 _2_24 _2_28,--platform manylinux$(v)_aarch64) --python-version 3.11 \
 	  -d $(TOOLS)/aarch64-wheels $$($(PY) -c 'import importlib.metadata as m; \
 	    print(*(f"{p}=={m.version(p)}" for p in ("obstore", "pyarrow")))')
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+	  $(foreach v,2014 _2_24 _2_28,--platform manylinux$(v)_aarch64) --python-version 3.11 \
+	  -d $(TOOLS)/aarch64-wheels obstore==0.12.1
 	touch $@
 
 awscli-v2: $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)

@@ -113,6 +113,25 @@ def signers_oldest(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", "-n", "4", *SIGNERS_TESTS, *session.posargs)
 
 
+# The native clients' newest releases, which Python 3.11 and later get (the
+# dev environment's 3.10 resolves pyarrow 25, polars 2.0, obstore 0.11):
+# pyarrow 26 moved its S3 code into libarrow_s3, loaded with pyarrow.fs.
+NATIVE_NEWEST = ["pyarrow==26.0.1", "polars==2.1.0", "obstore==0.12.1"]
+NATIVE_TESTS = [
+    "tests/end_to_end/test_native_clients.py",
+    "tests/end_to_end/test_native_safety.py",
+    "tests/unit/test_native_elf.py",
+    "tests/unit/test_audit.py::test_every_native_object_of_the_installed_releases_is_reached",
+]
+
+
+@nox.session(name="native-newest", python="3.12")
+def native_newest(session: nox.Session) -> None:
+    session.install(".", *TEST_REQUIREMENTS, *NATIVE_NEWEST)
+    session.run("uv", "pip", "freeze", "--python", "python", external=True)
+    session.run("python", "-m", "pytest", "-n", "4", *NATIVE_TESTS, *session.posargs)
+
+
 # botocore's own tests, from its sdist, with this package in place
 # (tests/botocore_suite/run.py): the oldest supported botocore's tests/unit,
 # and the newest's tests/unit and tests/functional where it signs (all of it

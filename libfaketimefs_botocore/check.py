@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import email.utils
 import importlib
@@ -22,6 +23,7 @@ from typing import Any
 
 from libfaketimefs_botocore import clock, integrations, wrapping
 from libfaketimefs_botocore.audit import Audit, installed
+from libfaketimefs_botocore.audit import native as audit_native
 from libfaketimefs_botocore.audit import report as audit_report
 from libfaketimefs_botocore.clock import endpoint_offsets, libfaketime
 from libfaketimefs_botocore.state.switch import SWITCH
@@ -63,10 +65,17 @@ class Report:
     endpoint_minus_real: float | None = None
     correct_skew: bool = True
     audits: list[Audit] | None = None  # the audit's, when asked for
+    native_audit: list[audit_native.NativeFinding] | None = None  # and of the native objects
 
     @property
     def audit_failure(self) -> str | None:
-        return None if self.audits is None else audit_report.verdict(self.audits)
+        if self.audits is None:
+            return None
+        failures = [audit_report.verdict(self.audits)]
+        failures.append(
+            None if self.native_audit is None else audit_native.verdict(self.native_audit)
+        )
+        return "; ".join(failure for failure in failures if failure) or None
 
     @property
     def skew(self) -> float | None:
@@ -123,6 +132,11 @@ class Report:
             "endpoint_minus_real_seconds": self.endpoint_minus_real,
             "correct_skew": self.correct_skew,
             **({} if self.audits is None else {"audit": _audit_json(self.audits)}),
+            **(
+                {}
+                if self.native_audit is None
+                else {"native_audit": [dataclasses.asdict(f) for f in self.native_audit]}
+            ),
         }
 
 
@@ -219,6 +233,7 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report.correct_skew = endpoint_offsets.enabled()
     if audit:
         report.audits = audits
+        report.native_audit = audit_native.findings()
     report.realtime_file = clock.realtime_path()
     if report.realtime_file is not None:
         # Bracketed by the kernel clock, as the library reads it: the other checks above
@@ -428,6 +443,7 @@ def render(report: Report) -> str:
         lines.extend(f"  {line}" for line in report.unreached)
     if report.audits is not None:
         lines.append(audit_report.render(report.audits))
+        lines.extend(audit_native.render(report.native_audit or []))
     return "\n".join(lines)
 
 

@@ -62,6 +62,16 @@ class NativeObject:
     reads: str  # what reads the clock in it, and what else the real time changes there
 
 
+@dataclass(frozen=True)
+class NativeLeft:
+    """An import of a package's shared objects through which they read a faked clock that
+    the redirection does not reach, and why: the audit's on-purpose entry for native code."""
+
+    package: str  # the top-level package whose objects import it
+    symbol: str  # the imported symbol, as the object names it
+    reason: str
+
+
 # Reasons that hold for more than one library.
 DURATION = (
     "elapsed time or a timeout between two reads of the same process clock (bandwidth, "

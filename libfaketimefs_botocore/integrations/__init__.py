@@ -46,7 +46,13 @@ from libfaketimefs_botocore.integrations import (
     smithy,
     snowflake,
 )
-from libfaketimefs_botocore.points import NativeObject, OnPurpose, Unreached, WrapPoint
+from libfaketimefs_botocore.points import (
+    NativeLeft,
+    NativeObject,
+    OnPurpose,
+    Unreached,
+    WrapPoint,
+)
 
 # In the order the audit reports their packages and check lists their points.
 INTEGRATIONS: tuple[ModuleType, ...] = (
@@ -102,6 +108,9 @@ NATIVE: tuple[tuple[str, NativeObject], ...] = tuple(
     (name(integration), native)
     for integration in INTEGRATIONS
     for native in getattr(integration, "NATIVE", ())
+)
+NATIVE_LEFT: tuple[NativeLeft, ...] = tuple(
+    entry for integration in INTEGRATIONS for entry in getattr(integration, "NATIVE_LEFT", ())
 )
 UNREACHED: tuple[Unreached, ...] = tuple(
     entry for integration in INTEGRATIONS for entry in getattr(integration, "UNREACHED", ())

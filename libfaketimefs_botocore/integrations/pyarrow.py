@@ -17,7 +17,7 @@ Never imported here.
 
 from __future__ import annotations
 
-from libfaketimefs_botocore.points import NativeObject, OnPurpose, WrapPoint
+from libfaketimefs_botocore.points import NativeLeft, NativeObject, OnPurpose, WrapPoint
 
 AUDITED: tuple[str, ...] = ()
 WATCHED = ("pyarrow",)
@@ -29,5 +29,13 @@ NATIVE = (
         ("pyarrow",),
         "pyarrow's OpenSSL certificate checks and its AWS SDK's and curl's timers (its signing "
         "clock is libstdc++'s: one refusal per S3FileSystem, then corrected)",
+    ),
+)
+NATIVE_LEFT = (
+    NativeLeft(
+        "pyarrow",
+        "_ZNSt6chrono3_V212system_clock3nowEv",
+        "libstdc++'s std::chrono::system_clock::now, the whole process's C++ clock: the AWS "
+        "SDK signs with it, is refused once per S3FileSystem and corrects its own skew",
     ),
 )

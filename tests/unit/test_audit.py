@@ -370,3 +370,28 @@ def test_a_package_inside_a_namespace_that_is_not_installed_is_passed_over(
 
     monkeypatch.setattr(audit, "PACKAGES", (*audit.PACKAGES, "no_such_namespace_here.connector"))
     assert "no_such_namespace_here.connector" not in audit._package_roots(None)
+
+
+def test_every_native_object_of_the_installed_releases_is_reached() -> None:
+    from libfaketimefs_botocore.audit import native
+
+    found = native.findings()
+    assert native.verdict(found) is None, native.render(found)
+
+
+def test_a_native_object_that_nothing_redirects_fails_the_audit(tmp_path: Path) -> None:
+    """An object that imports clock_gettime in a package no native integration names (here
+    a folder standing for botocore's) is unknown; the same object in obstore's is reached."""
+    from libfaketimefs_botocore.audit import native
+    from tests.harness.native_objects import build
+
+    build(tmp_path / "pkg", "clockuser")
+    place = (str(tmp_path / "pkg"),)
+    found = native.findings({"botocore": place})
+    assert [(f.symbol, f.status) for f in found] == [("clock_gettime", native.UNKNOWN)]
+    verdict = native.verdict(found)
+    assert verdict is not None
+    assert "clockuser.so (clock_gettime)" in verdict
+    reached = native.findings({"obstore": place})
+    assert [(f.symbol, f.status) for f in reached] == [("clock_gettime", native.REACHED)]
+    assert native.verdict(reached) is None

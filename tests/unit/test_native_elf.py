@@ -94,7 +94,7 @@ def _aarch64_objects(tmp_path: Path) -> list[Path]:
             for name in archive.namelist():
                 base = name.rsplit("/", 1)[-1]
                 if any(base.startswith(o) for o in OBJECTS.values()) and ".so" in base:
-                    target = tmp_path / base
+                    target = tmp_path / f"{base}.{wheel.name}"  # two obstore releases
                     target.write_bytes(archive.read(name))
                     extracted.append(target)
     return extracted
@@ -130,7 +130,9 @@ def test_only_pages_wholly_inside_relro_would_be_opened(tmp_path: Path, page_siz
                 assert page == layout.relro[1] & ~(page_size - 1)
                 in_end_page.append((path.name, slot.symbol))
     if page_size == 65536 and any(p.name.startswith("obstore-0.12") for p in WHEELS.glob("*")):
-        assert any(name.startswith("_obstore") for name, _ in in_end_page), in_end_page
+        assert any(name.startswith("_obstore") and "0.12.1" in name for name, _ in in_end_page), (
+            in_end_page
+        )
 
 
 def test_the_image_as_loaded_reads_as_its_file() -> None:
