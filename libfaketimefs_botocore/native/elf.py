@@ -26,7 +26,7 @@ PT_LOAD, PT_DYNAMIC, PT_GNU_RELRO = 1, 2, 0x6474E552
 PF_X, PF_W, PF_R = 1, 2, 4
 _DT_NULL, _DT_PLTRELSZ, _DT_STRTAB, _DT_SYMTAB = 0, 2, 5, 6
 _DT_RELA, _DT_RELASZ, _DT_RELAENT, _DT_STRSZ, _DT_SYMENT = 7, 8, 9, 10, 11
-_DT_PLTREL, _DT_JMPREL = 20, 23
+_DT_PLTREL, _DT_JMPREL, _DT_RELACOUNT = 20, 23, 0x6FFFFFF9
 _DT_VERSYM, _DT_VERNEED, _DT_VERNEEDNUM = 0x6FFFFFF0, 0x6FFFFFFE, 0x6FFFFFFF
 # The tags whose values are addresses in the object: glibc adds the load
 # address to some of them in the loaded image, and not to others.
@@ -155,29 +155,40 @@ def imports(
     versions = _needed_versions(read, tags, strings)
     tables = []
     if _DT_RELA in tags:
-        tables.append((tags[_DT_RELA], tags.get(_DT_RELASZ, 0)))
+        # The linker sorts the RELATIVE relocations first and counts them: skipped unread
+        # (libarrow has some 200,000).
+        relative = min(tags.get(_DT_RELACOUNT, 0) * 24, tags.get(_DT_RELASZ, 0))
+        tables.append((tags[_DT_RELA] + relative, tags.get(_DT_RELASZ, 0) - relative))
     if _DT_JMPREL in tags:
         tables.append((tags[_DT_JMPREL], tags.get(_DT_PLTRELSZ, 0)))
-    wanted = set(functions)
-    slots = []
+    entries = []
     for start, size in tables:
         if size % 24 or not 0 <= size < _LIMIT:
             raise NotReadable(f"a relocation table of {size} bytes")
         for r_offset, r_info, _ in struct.iter_unpack("<QQq", read(start, size)):
-            kind = r_info & 0xFFFFFFFF
-            if kind not in (glob_dat, jump_slot):
-                continue
-            index = r_info >> 32
-            (st_name,) = struct.unpack("<I", read(tags[_DT_SYMTAB] + index * 24, 4))
-            name = strings.at(st_name)
-            if name not in wanted:
-                continue
-            version = None
-            if _DT_VERSYM in tags:
-                (versym,) = struct.unpack("<H", read(tags[_DT_VERSYM] + index * 2, 2))
-                version = versions.get(versym & 0x7FFF)
-            kind_name = "GLOB_DAT" if kind == glob_dat else "JUMP_SLOT"
-            slots.append(Slot(name, version, r_offset, kind_name))
+            if r_info & 0xFFFFFFFF in (glob_dat, jump_slot):
+                entries.append((r_offset, r_info & 0xFFFFFFFF, r_info >> 32))
+    if not entries:
+        return ()
+    # The symbol and version tables read once, up to the last symbol a slot names.
+    count = max(index for _, _, index in entries) + 1
+    if count * 24 >= _LIMIT:
+        raise NotReadable(f"a symbol index of {count - 1}")
+    symbols = read(tags[_DT_SYMTAB], count * 24)
+    versyms = read(tags[_DT_VERSYM], count * 2) if _DT_VERSYM in tags else b""
+    wanted = set(functions)
+    slots = []
+    for r_offset, kind, index in entries:
+        (st_name,) = struct.unpack_from("<I", symbols, index * 24)
+        name = strings.at(st_name)
+        if name not in wanted:
+            continue
+        version = None
+        if versyms:
+            (versym,) = struct.unpack_from("<H", versyms, index * 2)
+            version = versions.get(versym & 0x7FFF)
+        kind_name = "GLOB_DAT" if kind == glob_dat else "JUMP_SLOT"
+        slots.append(Slot(name, version, r_offset, kind_name))
     return tuple(slots)
 
 
