@@ -116,7 +116,13 @@ def signers_oldest(session: nox.Session) -> None:
 # The native clients' newest releases, which Python 3.11 and later get (the
 # dev environment's 3.10 resolves pyarrow 25, polars 2.0, obstore 0.11):
 # pyarrow 26 moved its S3 code into libarrow_s3, loaded with pyarrow.fs.
-NATIVE_NEWEST = ["pyarrow==26.0.1", "polars==2.1.0", "obstore==0.12.1"]
+NATIVE_NEWEST = [
+    "pyarrow==26.0.1",
+    "polars==2.1.0",
+    "obstore==0.12.1",
+    # 5.x signs in its Rust core (sf_core_python); 4.x, in Python, is the dev environment's.
+    "snowflake-connector-python==5.2.0",
+]
 NATIVE_TESTS = [
     "tests/end_to_end/test_native_clients.py",
     "tests/end_to_end/test_native_safety.py",
@@ -130,6 +136,26 @@ def native_newest(session: nox.Session) -> None:
     session.install(".", *TEST_REQUIREMENTS, *NATIVE_NEWEST)
     session.run("uv", "pip", "freeze", "--python", "python", external=True)
     session.run("python", "-m", "pytest", "-n", "4", *NATIVE_TESTS, *session.posargs)
+
+
+# duckdb's httpfs extension, from the duckdb-ext-httpfs package (duckdb's own
+# repository is not reachable here): duckdb 1.4.4, the release it carries.
+DUCKDB_HTTPFS = ["duckdb==1.4.4", "duckdb-ext-httpfs==1.4.4.20260205"]
+
+
+@nox.session(name="duckdb-httpfs", python="3.12")
+def duckdb_httpfs(session: nox.Session) -> None:
+    session.install(".", *TEST_REQUIREMENTS, *DUCKDB_HTTPFS)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-n",
+        "4",
+        "tests/end_to_end/test_duckdb_httpfs.py",
+        "tests/unit/test_audit.py::test_every_native_object_of_the_installed_releases_is_reached",
+        *session.posargs,
+    )
 
 
 # botocore's own tests, from its sdist, with this package in place

@@ -19,7 +19,7 @@ import urllib.request
 import warnings
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from libfaketimefs_botocore import clock, integrations, wrapping
 from libfaketimefs_botocore.audit import Audit, installed
@@ -27,6 +27,9 @@ from libfaketimefs_botocore.audit import native as audit_native
 from libfaketimefs_botocore.audit import report as audit_report
 from libfaketimefs_botocore.clock import endpoint_offsets, libfaketime
 from libfaketimefs_botocore.state.switch import SWITCH
+
+if TYPE_CHECKING:
+    from libfaketimefs_botocore.clock.kernel import KernelClock
 
 SKEW_LIMIT = 300.0  # seconds: AWS refuses a request time further than this from its own
 
@@ -207,6 +210,33 @@ class CheckError(Exception):
     """What makes ``check`` fail, in one line."""
 
 
+def _real_time_source(report: Report, kernel: KernelClock) -> None:
+    """Where the real time comes from, read right after the process clock and the kernel's,
+    before the slower checks (imports of native clients among them take seconds under load);
+    the file bracketed by kernel readings, as the library judges it."""
+    report.realtime_file = clock.realtime_path()
+    if report.realtime_file is not None:
+        read_kernel = kernel.read or (lambda: None)
+        report.kernel_before_file = read_kernel()
+        try:
+            report.file_time = clock.read_realtime(report.realtime_file)
+        except clock.RealtimeError as error:
+            report.error = str(error)
+            return
+        report.kernel_after_file = read_kernel()
+        if report.file_agrees:
+            report.source, report.realtime = KERNEL_CLOCK_CHECKED, report.kernel_clock
+        else:
+            report.source, report.realtime = REALTIME_FILE, report.file_time
+    elif report.kernel_clock is not None:
+        report.source, report.realtime = KERNEL_CLOCK, report.kernel_clock
+    else:
+        report.error = (
+            f"no source of the real time: {clock.ENV_VAR} is not set and the kernel clock "
+            f"cannot be read ({kernel.via}); botocore would sign with the process clock"
+        )
+
+
 def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = False) -> Report:
     if audit:
         # First, and from the source alone: what is installed, imported or not.
@@ -217,6 +247,7 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report = Report(process_clock=time.time())
     report.kernel_clock_via = kernel.via
     report.kernel_clock = None if kernel.read is None else kernel.read()
+    _real_time_source(report, kernel)
     report.botocore_version = botocore_version
     report.awscli_version = awscli_version
     report.libfaketime_preloaded = libfaketime.mapped()
@@ -234,29 +265,6 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     if audit:
         report.audits = audits
         report.native_audit = audit_native.findings()
-    report.realtime_file = clock.realtime_path()
-    if report.realtime_file is not None:
-        # Bracketed by the kernel clock, as the library reads it: the other checks above
-        # (imports of native clients among them) take seconds under load.
-        read_kernel = kernel.read or (lambda: None)
-        report.kernel_before_file = read_kernel()
-        try:
-            report.file_time = clock.read_realtime(report.realtime_file)
-        except clock.RealtimeError as error:
-            report.error = str(error)
-            return report
-        report.kernel_after_file = read_kernel()
-        if report.file_agrees:
-            report.source, report.realtime = KERNEL_CLOCK_CHECKED, report.kernel_clock
-        else:
-            report.source, report.realtime = REALTIME_FILE, report.file_time
-    elif report.kernel_clock is not None:
-        report.source, report.realtime = KERNEL_CLOCK, report.kernel_clock
-    else:
-        report.error = (
-            f"no source of the real time: {clock.ENV_VAR} is not set and the kernel clock "
-            f"cannot be read ({kernel.via}); botocore would sign with the process clock"
-        )
     if endpoint_url is not None and report.error is None:
         report.endpoint_url = endpoint_url
         try:

@@ -60,6 +60,9 @@ class NativeObject:
     module: str  # the Python module whose import loads its first objects
     packages: tuple[str, ...]  # the top-level packages (or one-file modules) it loads them from
     reads: str  # what reads the clock in it, and what else the real time changes there
+    # Its objects' own clocks left alone: their dlopen hooked, and what they load redirected
+    # (duckdb's extensions, loaded from native code at run time).
+    via_dlopen: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class NativeLeft:
     the redirection does not reach, and why: the audit's on-purpose entry for native code."""
 
     package: str  # the top-level package whose objects import it
-    symbol: str  # the imported symbol, as the object names it
+    symbol: str  # the imported symbol, as the object names it; "*" for every one
     reason: str
 
 

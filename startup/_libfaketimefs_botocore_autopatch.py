@@ -40,6 +40,7 @@ WATCHED = frozenset(
         "obstore",
         "polars",
         "pyarrow",
+        "duckdb",
     }
 )
 # --- end: WATCHED ---

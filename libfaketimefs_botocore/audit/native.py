@@ -20,8 +20,6 @@ from libfaketimefs_botocore import integrations
 from libfaketimefs_botocore.native import elf, functions, scan
 
 REACHED, ON_PURPOSE, UNKNOWN = "reached", "on purpose", "unknown"
-# The clocks a C++ object reads through libstdc++, itself faked by libfaketime.
-CXX_CLOCKS = ("_ZNSt6chrono3_V212system_clock3nowEv",)
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,7 @@ def findings(packages: dict[str, tuple[str, ...]] | None = None) -> list[NativeF
         package: integration
         for integration, native in integrations.NATIVE
         for package in native.packages
+        if not native.via_dlopen
     }
     left = {(entry.package, entry.symbol): entry.reason for entry in integrations.NATIVE_LEFT}
     found = []
@@ -58,15 +57,15 @@ def findings(packages: dict[str, tuple[str, ...]] | None = None) -> list[NativeF
         for path in _objects(places):
             try:
                 with open(path, "rb") as file:
-                    layout = elf.read_file(file.read(), functions.FUNCTIONS + CXX_CLOCKS)
+                    layout = elf.read_file(file.read(), functions.REDIRECTED)
             except (OSError, elf.NotReadable) as error:
                 found.append(NativeFinding(package, _shown(path), "", UNKNOWN, str(error)))
                 continue
             for symbol in sorted({slot.symbol for slot in layout.slots}):
-                if symbol in functions.FUNCTIONS and package in redirected:
+                if package in redirected:
                     status, why = REACHED, f"redirected by {redirected[package]}'s integration"
-                elif (package, symbol) in left:
-                    status, why = ON_PURPOSE, left[(package, symbol)]
+                elif (package, symbol) in left or (package, "*") in left:
+                    status, why = ON_PURPOSE, left.get((package, symbol)) or left[(package, "*")]
                 else:
                     status, why = UNKNOWN, "libfaketime fakes it, and nothing here redirects it"
                 found.append(NativeFinding(package, _shown(path), symbol, status, why))

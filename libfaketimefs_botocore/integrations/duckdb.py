@@ -1,27 +1,40 @@
-"""duckdb: httpfs signs S3 requests in C++, with the clock SQL's ``now()`` reads too.
+"""duckdb: httpfs signs S3 requests in C++, in an extension duckdb loads at run time.
 
-Both are ``Timestamp::GetCurrentTimestamp``, which reads libstdc++'s
-``std::chrono::system_clock``: the whole process's C++ clock, not duckdb's
-own imports of the C clock. Redirecting ``_duckdb``'s imports changes
-neither (measured, tests/end_to_end/test_native_clients.py), and
-redirecting libstdc++'s would move every C++ library's clock: not reached,
-and ``check`` says so. Never imported here.
+The extension (``httpfs.duckdb_extension``) is a shared object that
+``_duckdb`` loads with ``dlopen``: at ``LOAD httpfs``, or by itself inside
+the statement that first needs it (``CREATE SECRET (TYPE s3, ...)``, a query
+of ``s3://``), and it signs in that same statement. Its clock imports
+(``clock_gettime``, libstdc++'s ``system_clock::now``, its timed waits) are
+redirected from inside that ``dlopen``, before it returns
+(:mod:`..native.dlopen`): however the extension came (``INSTALL httpfs``,
+from a file, from the ``duckdb-ext-httpfs`` package's folder). ``_duckdb``'s
+own clock, which SQL's ``now()`` and ``current_timestamp`` read, is left to
+the program (``NATIVE_LEFT``). Known to work with duckdb 1.4.4 and its
+httpfs. Never imported here.
 """
 
 from __future__ import annotations
 
-from libfaketimefs_botocore.points import OnPurpose, Unreached, WrapPoint
+from libfaketimefs_botocore.points import NativeLeft, NativeObject, OnPurpose, WrapPoint
 
 AUDITED: tuple[str, ...] = ()
-WATCHED: tuple[str, ...] = ()
+WATCHED = ("duckdb",)
 WRAP_POINTS: tuple[WrapPoint, ...] = ()
 ON_PURPOSE: tuple[OnPurpose, ...] = ()
-UNREACHED = (
-    Unreached(
+NATIVE = (
+    NativeObject(
         "duckdb",
-        "httpfs's S3 requests are signed with the FAKED clock under libfaketime",
-        "duckdb reads its clock (SQL's now() and httpfs's signing time alike) through "
-        "libstdc++'s std::chrono::system_clock, the whole process's, not through its own "
-        "imports of the C clock (measured: redirecting them changes neither)",
+        ("_duckdb",),
+        "the extensions it loads (httpfs: its S3 signatures, its TLS, its timers); SQL's "
+        "now() and current_timestamp keep the program's clock",
+        via_dlopen=True,
+    ),
+)
+NATIVE_LEFT = (
+    NativeLeft(
+        "_duckdb",
+        "*",
+        "duckdb's own clock: SQL's now() and current_timestamp, the program's time to keep; "
+        "what it signs with is in the extensions it loads, redirected as they are loaded",
     ),
 )

@@ -14,7 +14,7 @@ Never imported here.
 from __future__ import annotations
 
 from libfaketimefs_botocore import stand_ins
-from libfaketimefs_botocore.points import DURATION, OnPurpose, Unreached, WrapPoint
+from libfaketimefs_botocore.points import DURATION, NativeObject, OnPurpose, WrapPoint
 
 AUDITED = ("snowflake.connector",)
 WATCHED = ("snowflake",)
@@ -95,11 +95,13 @@ ON_PURPOSE = (
         "warning of a system clock before its release date",
     ),
 )
-UNREACHED = (
-    Unreached(
-        "snowflake-connector-python",
-        "its S3 stage requests are signed with the FAKED clock under libfaketime",
-        "5.x signs them in its Rust core (aws-sigv4), which no Python hook reaches",
-        from_major=5,
+# 5.x signs its stage transfers in its Rust core (sf_core_python, aws-sigv4), which imports
+# the C clock: redirected under libfaketime as obstore's is. 4.x's objects read no clock.
+NATIVE = (
+    NativeObject(
+        "snowflake.connector",
+        ("snowflake",),
+        "snowflake-connector-python 5.x's Rust core: its S3 stage signatures, its timers and "
+        "waits (tokio)",
     ),
 )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ctypes
 import os
 
-from libfaketimefs_botocore.native import elf, loaded
+from libfaketimefs_botocore.native import elf, loaded, namespace
 
 CLOCK_READS = (
     "clock_gettime",
@@ -53,6 +53,11 @@ TIMED_WAITS = (
     "epoll_pwait",
 )
 FUNCTIONS = CLOCK_READS + TIMED_WAITS
+# C++'s wall clock, imported from libstdc++, whose own clock libfaketime fakes: pointed at a
+# second libstdc++ in a namespace of its own (:mod:`.namespace`).
+CXX_CLOCKS = ("_ZNSt6chrono3_V212system_clock3nowEv",)
+REDIRECTED = FUNCTIONS + CXX_CLOCKS
+READABLE = {CXX_CLOCKS[0]: "std::chrono::system_clock::now (a second libstdc++, its own namespace)"}
 
 
 class Targets:
@@ -60,12 +65,14 @@ class Targets:
 
     def __init__(self) -> None:
         objects = loaded.objects()
-        self.libc = _one(objects, "libc.so.6")
+        library = loaded.libc()
+        self._libc_handle = library._handle
+        # By what this namespace's libc handle resolves, not by name: a second namespace
+        # (:mod:`.namespace`) has a C library of its own.
+        self.libc = _containing(objects, _lookup(self._libc_handle, "dl_iterate_phdr", None))
         self.faketime = _one(objects, "libfaketime")
         # glibc resolves time() and gettimeofday() to the vDSO's own functions (IFUNCs).
         self._own = [self.libc, *(o for o in objects if o.path.startswith("linux-vdso"))]
-        library = loaded.libc()
-        self._libc_handle = library._handle
         self._faketime_handle = _handle(self.faketime.path)
         self._cache: dict[tuple[str, str | None], tuple[int | None, frozenset[int]]] = {}
 
@@ -75,6 +82,8 @@ class Targets:
         No target where the C library has no such function at that version; nothing faked
         where libfaketime does not define the symbol (the slot is then left alone)."""
         key = (symbol, version)
+        if key not in self._cache and symbol in CXX_CLOCKS:
+            self._cache[key] = self._cxx(symbol, version)
         if key not in self._cache:
             target = _lookup(self._libc_handle, symbol, version)
             if target is not None and not any(
@@ -90,6 +99,33 @@ class Targets:
                     break
             self._cache[key] = (target, faked)
         return self._cache[key]
+
+    def _cxx(self, symbol: str, version: str | None) -> tuple[int | None, frozenset[int]]:
+        # What the slot holds: the process's libstdc++'s definition (loaded as a dependency of
+        # extensions, so not in the global scope: looked up in each libstdc++ of this
+        # namespace by its handle); its target: the second copy's.
+        bound: set[int] = set()
+        path = None
+        for cxx in loaded.objects():  # now: libstdc++ may have come after this was made
+            if not os.path.basename(cxx.path).startswith("libstdc++"):
+                continue
+            try:
+                address = _lookup(_handle(cxx.path), symbol, version)
+            except loaded.Unavailable:
+                continue
+            if address is not None and cxx.contains(address, flags=elf.PF_X):
+                bound.add(address)
+                path = path or cxx.path
+        if path is None:
+            raise loaded.Unavailable(f"no loaded libstdc++ defines {symbol}@{version}")
+        return namespace.cxx_function(path, symbol, version), frozenset(bound)
+
+
+def _containing(objects: list[loaded.LoadedObject], address: int | None) -> loaded.LoadedObject:
+    found = [o for o in objects if address is not None and o.contains(address, flags=elf.PF_X)]
+    if len(found) != 1:
+        raise loaded.Unavailable(f"{len(found)} loaded objects hold {address or 0:#x}, not one")
+    return found[0]
 
 
 def _one(objects: list[loaded.LoadedObject], prefix: str) -> loaded.LoadedObject:

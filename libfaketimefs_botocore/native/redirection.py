@@ -30,7 +30,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 
-from libfaketimefs_botocore.native import elf, functions, loaded, scan, writes
+from libfaketimefs_botocore.native import dlopen, elf, functions, loaded, scan, writes
 from libfaketimefs_botocore.native.loaded import Unavailable
 from libfaketimefs_botocore.points import NativeObject
 
@@ -38,6 +38,7 @@ __all__ = ["REDIRECTED", "NativeClockWarning", "Unavailable", "apply", "redirect
 
 ENV_VAR = "LIBFAKETIMEFS_BOTOCORE_NATIVE_EXCLUDE"  # integrations to leave out: "pyarrow,polars"
 REDIRECTED = "redirected"
+HOOKED = "its dlopen hooked: each object it loads is redirected, its own clock is not"
 statuses: dict[
     str, str
 ] = {}  # by object file name (or integration left out): REDIRECTED, or why not
@@ -57,7 +58,7 @@ class Redirection:
 
     @property
     def symbols(self) -> list[str]:
-        return sorted({slot.symbol for slot, _ in self.written})
+        return sorted({functions.READABLE.get(s.symbol, s.symbol) for s, _ in self.written})
 
 
 _lock = threading.Lock()
@@ -94,12 +95,43 @@ def apply(native: NativeObject, integration: str) -> None:
         name = os.path.basename(object_.path)
         try:
             with _lock:
+                if native.via_dlopen:
+                    if _hook(object_, integration):
+                        statuses[name] = HOOKED
+                    continue
                 redirection = _redirect(object_, quiet=True)
         except Exception as error:  # noqa: BLE001 - any failure is a reason, never a crash
             _refused(name, str(error))
             continue
         if redirection is not None:
             statuses[name] = REDIRECTED
+
+
+def _hook(object_: loaded.LoadedObject, integration: str) -> bool:
+    mappings = loaded.maps()
+    key = loaded.identity(object_, mappings)
+    if key in _looked_at:
+        return False
+    _looked_at.add(key)
+    dlopen.hook(object_, mappings, lambda path: _loaded_by(integration, path))
+    return True
+
+
+def _loaded_by(integration: str, path: str) -> None:
+    """Called by a hooked ``dlopen``, inside it: the object it loaded, redirected now."""
+    real = os.path.realpath(path)
+    for object_ in loaded.objects():
+        if os.path.realpath(object_.path) != real:
+            continue
+        name = os.path.basename(object_.path)
+        try:
+            with _lock:
+                redirection = _redirect(object_, quiet=True)
+        except Exception as error:  # noqa: BLE001 - inside the loader's dlopen: never raise
+            _refused(name, str(error))
+            continue
+        if redirection is not None:
+            statuses[name] = f"{REDIRECTED} (loaded by {integration})"
 
 
 def _refused(name: str, why: str) -> None:
@@ -137,7 +169,7 @@ def _redirect(object_: loaded.LoadedObject, *, quiet: bool) -> Redirection | Non
         return None
     _looked_at.add(key)
     try:
-        slots = loaded.tables(object_, functions.FUNCTIONS, mappings)
+        slots = loaded.tables(object_, functions.REDIRECTED, mappings)
     except elf.NotReadable as error:
         raise Unavailable(f"{object_.path}: {error}") from None
     if _targets is None:

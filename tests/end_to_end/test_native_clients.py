@@ -11,6 +11,7 @@ and time-machine do not reach native code, so nothing changes there.
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import sys
 import time
@@ -102,7 +103,7 @@ def test_accepted_with_the_autopatch_variable(
     [
         ("obstore", False, "403"),
         ("polars", False, "403"),
-        # pyarrow's SDK corrects its skew after one refusal: its HTTPS is what fails.
+        ("pyarrow", False, "REQUEST_TIME_TOO_SKEWED"),
         ("pyarrow", True, "curlCode: 60"),
     ],
 )
@@ -180,15 +181,16 @@ def test_inside_realtime_signing_alone_the_crt_keeps_the_fake_clock(
     assert {verdict.code for verdict in endpoint.state.verdicts} == {"RequestTimeTooSkewed"}
 
 
-def test_duckdb_keeps_the_fake_clock_after_a_redirection(seaweedfs: SeaweedFS) -> None:
-    """Why duckdb is not reached: its clock (SQL's now(), and the time httpfs signs with,
-    both Timestamp::GetCurrentTimestamp) is libstdc++'s std::chrono::system_clock, read in
-    the process's libstdc++, not through _duckdb's own imports of the C clock."""
+def test_duckdb_keeps_the_programs_clock_in_sql(seaweedfs: SeaweedFS) -> None:
+    """duckdb's own object is not redirected, only what it loads (its httpfs extension,
+    tests/end_to_end/test_duckdb_httpfs.py): SQL's now() keeps the program's fake year."""
     _needs("duckdb")
-    result = _run("duckdb-now", seaweedfs, "b", 400, None)
-    real_year = time.gmtime().tm_year
-    assert result["program"] != real_year
-    assert result["before"] == result["after"] == result["program"]
+    result = _run("duckdb-now", seaweedfs, "b", 400, AUTOPATCH)
+    assert result["program"] != time.gmtime().tm_year
+    assert result["sql"] == result["program"]
+    (name,) = result["statuses"]
+    assert name.startswith("_duckdb")
+    assert "dlopen hooked" in result["statuses"][name]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="glibc on Linux")
@@ -201,11 +203,30 @@ def test_check_names_each_native_client_and_how() -> None:
     lines = done.stdout.splitlines()
     start = lines.index("native clients (their clock imports pointed at the C library's own):")
     shown = {line.split(":")[0].strip() for line in lines[start + 1 :] if line.startswith("  ")}
-    installed = {p for p in (*STEPS, "awscrt") if importlib.util.find_spec(p) is not None}
+    installed = {p for p in (*STEPS, "awscrt", "duckdb") if importlib.util.find_spec(p) is not None}
     assert installed <= shown, lines[start:]
-    assert any("duckdb" in line and "libstdc++" in line for line in lines) or (
-        importlib.util.find_spec("duckdb") is None
+
+
+def test_snowflake_5_core_is_reached() -> None:
+    """snowflake-connector-python 5.x signs its stage transfers in Rust (sf_core_python), which
+    imports the C clock: reached by scan, as obstore is. Its transfers are driven by a Snowflake
+    session's proto messages, so only the redirection is checked here, not a signature."""
+    try:
+        version = importlib.metadata.version("snowflake-connector-python")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("snowflake-connector-python is not installed")
+    if int(version.split(".")[0]) < 5:
+        pytest.skip(f"snowflake-connector-python {version}: 4.x signs in Python")
+    result = run_client(
+        "loaded",
+        Libfaketime("+400d"),
+        {"module": "snowflake.connector"},
+        extra_env=AUTOPATCH,
+        program=NATIVE_CLIENT,
     )
+    (core,) = [name for name in result["statuses"] if name.startswith("sf_core_python")]
+    assert result["statuses"][core] == "redirected"
+    assert {"clock_gettime", "nanosleep", "epoll_wait", "poll"} <= set(result["symbols"][core])
 
 
 def test_polars_idle_after_work_does_not_spin(seaweedfs: SeaweedFS, bucket: str) -> None:

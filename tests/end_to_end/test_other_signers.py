@@ -245,7 +245,9 @@ def test_the_start_up_hook_watches_every_signer_that_does_not_import_botocore() 
     top_level = {module.split(".")[0] for module in integrations.MODULES}
     # The native clients too, whose clock imports are redirected when they are imported
     # (not _awscrt, which awscrt's own integration watches through its package).
-    top_level |= {n.module for _, n in integrations.NATIVE if not n.module.startswith("_")}
+    top_level |= {
+        n.module.split(".")[0] for _, n in integrations.NATIVE if not n.module.startswith("_")
+    }
     assert watched == top_level - IMPORT_BOTOCORE
 
 

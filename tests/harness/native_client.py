@@ -91,8 +91,9 @@ def pyarrow_steps() -> dict[str, Callable[[], Any]]:
         region=REGION,
         endpoint_override=url.netloc,
         scheme=url.scheme,
-        # One resend: its SDK's own correction of the skew, after one refusal.
-        retry_strategy=fs.AwsStandardS3RetryStrategy(max_attempts=2),
+        # No resend: its SDK would correct its skew after one refusal, and the first request
+        # must be signed with the real time.
+        retry_strategy=fs.AwsStandardS3RetryStrategy(max_attempts=1),
         **({"tls_ca_file_path": OPTIONS["ca_bundle"]} if url.scheme == "https" else {}),
     )
     path = f"{OPTIONS['bucket']}/pa.parquet"
@@ -102,7 +103,73 @@ def pyarrow_steps() -> dict[str, Callable[[], Any]]:
     }
 
 
-PACKAGES = {"obstore": obstore_steps, "polars": polars_steps, "pyarrow": pyarrow_steps}
+def duckdb_steps() -> dict[str, Callable[[], Any]]:
+    """httpfs, brought in as OPTIONS["how"] says: LOAD, a secret's autoload, a setting's
+    autoload, INSTALL from a file, or by the query itself (a persistent secret made by an
+    earlier process: "persist" makes it); then a write and a read on S3, and year(now())."""
+    import duckdb
+
+    how = OPTIONS["how"]
+    directory = OPTIONS["extension_directory"]
+    connection = duckdb.connect(
+        config={
+            "extension_directory": directory,
+            "autoinstall_known_extensions": "false",
+            "autoload_known_extensions": "true",
+        }
+    )
+    sql = connection.execute
+    # Set, not given to connect(), which does not take it; never the user's own folder.
+    secrets = OPTIONS.get("secret_directory") or os.path.join(OPTIONS["scratch"], "secrets")
+    sql(f"SET secret_directory = '{secrets}'")
+    url = urlsplit(ENDPOINT)
+    secret = (
+        f"CREATE SECRET s3 (TYPE s3, KEY_ID '{OPTIONS['access_key']}', "
+        f"SECRET '{OPTIONS['secret_key']}', REGION '{REGION}', ENDPOINT '{url.netloc}', "
+        f"URL_STYLE 'path', USE_SSL {str(url.scheme == 'https').lower()})"
+    )
+    settings = [
+        f"SET s3_access_key_id = '{OPTIONS['access_key']}'",
+        f"SET s3_secret_access_key = '{OPTIONS['secret_key']}'",
+        f"SET s3_region = '{REGION}'",
+        f"SET s3_endpoint = '{url.netloc}'",
+        "SET s3_url_style = 'path'",
+        f"SET s3_use_ssl = {str(url.scheme == 'https').lower()}",
+    ]
+    path = f"s3://{OPTIONS['bucket']}/d.parquet"
+
+    def bring_in() -> Any:
+        if how == "load":
+            sql("LOAD httpfs")
+        elif how == "install-file":
+            sql(f"INSTALL '{OPTIONS['extension_file']}'")
+            sql("LOAD httpfs")
+        if how == "settings":
+            for setting in settings:  # the first one autoloads httpfs
+                sql(setting)
+        elif how == "persist":
+            sql(secret.replace("CREATE SECRET", "CREATE PERSISTENT SECRET"))
+        elif how != "query":  # the query's own autoload: httpfs comes with its COPY
+            sql(secret)  # autoloads httpfs where it is not loaded yet
+        (row,) = sql(
+            "SELECT count(*) FROM duckdb_extensions() WHERE loaded AND extension_name = 'httpfs'"
+        ).fetchall()
+        return [row[0]]
+
+    return {
+        "bring_in": bring_in,
+        "copy": lambda: sql(f"COPY (SELECT 42 AS a) TO '{path}'") and None,
+        "read": lambda: [r[0] for r in sql(f"SELECT a FROM read_parquet('{path}')").fetchall()],
+        "sql_year": lambda: [sql("SELECT year(now())").fetchall()[0][0]],
+    }
+
+
+PACKAGES = {
+    "obstore": obstore_steps,
+    "polars": polars_steps,
+    "pyarrow": pyarrow_steps,
+    "duckdb": duckdb_steps,
+}
 
 
 def attempt(call: Callable[[], Any]) -> dict[str, Any]:
@@ -181,22 +248,28 @@ def scenario_redirect() -> dict[str, Any]:
     return {"redirected": True, "slots": done.symbols}
 
 
-def scenario_duckdb_now() -> dict[str, Any]:
-    """duckdb's SQL now(), before and after its object's clock imports are redirected."""
-    import duckdb
+def scenario_loaded() -> dict[str, Any]:
+    """OPTIONS["module"] imported (the variable is set): what was redirected, slot by slot."""
+    import importlib
 
+    importlib.import_module(OPTIONS["module"])
     from libfaketimefs_botocore.native import redirection
 
-    def sql_year() -> int:
-        (row,) = duckdb.sql("SELECT year(now())").fetchall()
-        return int(row[0])
-
-    before = sql_year()
-    redirection.redirect("_duckdb")
     return {
-        "before": before,
-        "after": sql_year(),
+        "statuses": _statuses(),
+        "symbols": {os.path.basename(r.path): r.symbols for r in redirection.redirections()},
+    }
+
+
+def scenario_duckdb_now() -> dict[str, Any]:
+    """duckdb's SQL year(now()) with the library on for good, and the program's year."""
+    import duckdb
+
+    (row,) = duckdb.sql("SELECT year(now())").fetchall()
+    return {
+        "sql": int(row[0]),
         "program": datetime.datetime.now().year,
+        "statuses": _statuses(),
     }
 
 
