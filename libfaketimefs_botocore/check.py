@@ -25,7 +25,7 @@ from libfaketimefs_botocore import clock, integrations, wrapping
 from libfaketimefs_botocore.audit import Audit, installed
 from libfaketimefs_botocore.audit import native as audit_native
 from libfaketimefs_botocore.audit import report as audit_report
-from libfaketimefs_botocore.clock import endpoint_offsets, libfaketime
+from libfaketimefs_botocore.clock import endpoint_offsets, libfaketime, process
 from libfaketimefs_botocore.state.switch import SWITCH
 
 if TYPE_CHECKING:
@@ -54,6 +54,9 @@ class Report:
     kernel_clock_via: str = ""
     error: str | None = None
     libfaketime_preloaded: bool = False
+    vdso_offset: float | None = None  # the vDSO minus the system call, where a faker moved it
+    c_clock_offset: float | None = None  # the C library's clock minus the kernel's
+    fakers: list[str] = field(default_factory=list)  # what fakes this process's clocks
     tls: str = ""  # how the certificates of the endpoints signed for are judged
     tls_stacks: list[str] = field(default_factory=list)  # the other HTTPS stacks present
     unreached: list[str] = field(default_factory=list)  # installed here, and not reached
@@ -121,6 +124,9 @@ class Report:
             "skew_seconds": self.skew,
             "unpatched_request_refused": self.unpatched_refused,
             "libfaketime_preloaded": self.libfaketime_preloaded,
+            "vdso_offset_seconds": self.vdso_offset,
+            "c_clock_offset_seconds": self.c_clock_offset,
+            "fakers": self.fakers,
             "tls": self.tls,
             "tls_stacks": self.tls_stacks,
             "not_reached": self.unreached,
@@ -251,10 +257,14 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report.botocore_version = botocore_version
     report.awscli_version = awscli_version
     report.libfaketime_preloaded = libfaketime.mapped()
-    report.tls = _tls(report.libfaketime_preloaded)
-    report.tls_stacks = _tls_stacks(report.libfaketime_preloaded)
+    _fakers(report, kernel)
+    c_faked = report.libfaketime_preloaded or (
+        report.c_clock_offset is not None and abs(report.c_clock_offset) > process.FAKED_BEYOND
+    )
+    report.tls = _tls(c_faked)
+    report.tls_stacks = _tls_stacks(c_faked)
     report.unreached = _unreached()
-    report.native = _native(report.libfaketime_preloaded)
+    report.native = _native(report.libfaketime_preloaded, c_faked)
     report.autopatch = os.environ.get("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH") == "1"
     report.switch_on = SWITCH.on
     report.wrap_points = [
@@ -278,9 +288,34 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     return report
 
 
-def _tls(libfaketime_preloaded: bool) -> str:
+def _fakers(report: Report, kernel: KernelClock) -> None:
+    """What fakes this process's clocks, each measured against the kernel's system call."""
+    report.vdso_offset = kernel.vdso_offset
+    if kernel.read is not None:
+        report.c_clock_offset = process.c_clock_offset(kernel.read)
+    if report.libfaketime_preloaded:
+        report.fakers.append("libfaketime, preloaded (C code's clock)")
+    if report.vdso_offset is not None:
+        report.fakers.append(
+            f"a vDSO faker (TimeChaos and the like): the vDSO is {report.vdso_offset:+.0f} s "
+            "from the kernel's system call, which answers instead"
+        )
+    c_offset = report.c_clock_offset
+    if c_offset is not None and abs(c_offset) > process.FAKED_BEYOND:
+        report.fakers.append(
+            f"the C clock (OpenSSL's, native code's) is {c_offset:+.0f} s from the kernel's"
+        )
+    c_now = process.c_clock()
+    if c_now is not None and abs(report.process_clock - c_now) > process.FAKED_BEYOND:
+        report.fakers.append(
+            "Python's clock, faked inside this process (freezegun, time-machine): "
+            f"{report.process_clock - c_now:+.0f} s from the C clock"
+        )
+
+
+def _tls(c_faked: bool) -> str:
     """How OpenSSL judges the certificates of the endpoints the AWS signers sign for."""
-    if not libfaketime_preloaded:
+    if not c_faked:
         return f"the process clock, not faked for C code here ({ssl.OPENSSL_VERSION})"
     from libfaketimefs_botocore.tls import handshake
 
@@ -293,7 +328,7 @@ def _tls(libfaketime_preloaded: bool) -> str:
     )
 
 
-def _tls_stacks(libfaketime_preloaded: bool) -> list[str]:
+def _tls_stacks(c_faked: bool) -> list[str]:
     """How the HTTPS stacks besides ``ssl``'s own, where installed, are judged."""
     stacks = []
     if _installed_version("truststore") is not None:
@@ -301,7 +336,7 @@ def _tls_stacks(libfaketime_preloaded: bool) -> list[str]:
             "truststore: as ssl's own, injected or not (its connections are the standard library's)"
         )
     if _installed_version("pyOpenSSL") is not None:
-        if not libfaketime_preloaded:
+        if not c_faked:
             stacks.append("pyOpenSSL: the process clock, not faked for C code here")
         else:
             from libfaketimefs_botocore.tls import pyopenssl
@@ -315,15 +350,23 @@ def _tls_stacks(libfaketime_preloaded: bool) -> list[str]:
     return stacks
 
 
-def _native(libfaketime_preloaded: bool) -> list[str]:
+def _native(libfaketime_preloaded: bool, c_faked: bool) -> list[str]:
     """Each native client installed, and whether its objects' clock imports are redirected:
-    under libfaketime, tried here as the library does for good (its module imported)."""
+    under libfaketime, tried here as the library does for good (its module imported); under
+    another faker of the C clock (a vDSO faker), named as not reached."""
     from libfaketimefs_botocore.native import redirection, scan
 
     lines = []
     for integration, native in integrations.NATIVE:
         top = native.module.split(".")[0]
         if importlib.util.find_spec(top) is None:
+            continue
+        if not libfaketime_preloaded and c_faked:
+            lines.append(
+                f"{integration}: NOT REACHED: the C clock is faked in the vDSO, which the C "
+                "library's own functions read too (a second namespace's as well): no function "
+                "makes the system call in their place"
+            )
             continue
         if not libfaketime_preloaded:
             lines.append(f"{integration}: not needed here (the C clock is not faked)")
@@ -392,6 +435,7 @@ def render(report: Report) -> str:
         )
     else:
         lines.append(f"kernel clock:      unavailable: {report.kernel_clock_via}")
+    lines.append(f"fakers seen:       {'; '.join(report.fakers) or 'none'}")
     if report.realtime_file is None:
         lines.append(f"realtime file:     {clock.ENV_VAR} is not set")
     elif report.file_time is None:

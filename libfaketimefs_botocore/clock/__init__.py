@@ -1,8 +1,9 @@
 """The real time, from the best source this process has.
 
 In order: the libfaketimefs file named by ``FAKETIME_REALTIME_FILE`` (the
-authority when set), then the kernel's own clock, which no faker here
-reaches. With neither, :func:`now` answers None and botocore keeps the
+authority when set), then the kernel's own clock: its answer to the system
+call, read through the vDSO while the two agree (:mod:`.kernel`: a vDSO
+faker overwrites the vDSO). With neither, :func:`now` answers None and botocore keeps the
 process clock. Signing times add, for each endpoint, AWS's clock as its
 refusals revealed it (:mod:`.endpoint_offsets`): :func:`signing_now`.
 
@@ -33,10 +34,12 @@ __all__ = [
     "ENV_VAR",
     "RealtimeError",
     "agrees",
+    "c_clock_faked",
     "kernel_clock",
     "now",
     "read_realtime",
     "realtime_path",
+    "recheck_kernel",
     "required",
     "signing_now",
 ]
@@ -98,6 +101,20 @@ def _agreed(path: str, kernel_now: float) -> bool:
     agreement = _agreement
     # A kernel clock stepped backwards falls outside the window too.
     return agreement.path == path and agreement.since <= kernel_now < agreement.until
+
+
+def c_clock_faked() -> bool:
+    """Whether the C library's clock (OpenSSL's, native code's) is faked now: measured."""
+    from libfaketimefs_botocore.clock import process
+
+    read = kernel_clock().read
+    return read is not None and process.c_clock_faked(read)
+
+
+def recheck_kernel() -> bool:
+    """Check the kernel clock's vDSO against the system call now (a signature was refused for
+    its time); True when that finds it faked, so that what was signed is to be signed again."""
+    return kernel_clock().recheck()
 
 
 def signing_now() -> float | None:

@@ -15,6 +15,7 @@ given the time at their ``do_handshake()`` (:mod:`.pyopenssl`).
 
 from __future__ import annotations
 
+import sys
 import threading
 import warnings
 from typing import Any, Callable
@@ -39,7 +40,8 @@ _installed = False
 
 
 def install() -> None:
-    """Where libfaketime is: note the signers' hosts, wrap ssl's connection makers. Idempotent."""
+    """Note the signers' hosts, wrap ssl's connection makers: where libfaketime is, and on Linux
+    wherever the C clock can be faked later (a vDSO faker, arriving mid-run). Idempotent."""
     global _installed
     if _installed:
         return
@@ -47,7 +49,7 @@ def install() -> None:
         if _installed:
             return
         _installed = True
-        if libfaketime.preloaded():
+        if libfaketime.preloaded() or sys.platform == "linux":
             signed_hosts.watching = True
             wrapt.register_post_import_hook(_wrap_ssl, "ssl")
             wrapt.register_post_import_hook(_wrap_pyopenssl, "OpenSSL.SSL")
@@ -139,6 +141,8 @@ def _judge(
     is to a host signed for and the library is on; else leave it be."""
     if not (reading.on_here() and signed_hosts.signed_for(host, port)):
         return
+    if not (libfaketime.preloaded() or clock.c_clock_faked()):
+        return  # OpenSSL's clock is the real one: nothing to move
     seconds = clock.now()
     if seconds is None:
         return  # no source of the real time: the process clock, as for signatures

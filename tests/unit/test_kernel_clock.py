@@ -38,9 +38,11 @@ def test_without_a_gil_each_read_has_its_own_buffer(
     use_vdso: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "_is_gil_enabled", lambda: False, raising=False)
-    read = _open(use_vdso).read
+    clock = _open(use_vdso)
+    read = clock.read
     assert read is not None
-    assert read.__name__ == "read_own_buffer"
+    ways = [read] if clock.checked is None else [clock.checked.vdso, clock.checked.syscall]
+    assert [way.__name__ for way in ways] == ["read_own_buffer"] * len(ways)
     seconds = read()
     assert seconds is not None
     assert abs(seconds - time.time()) < 0.01
@@ -91,3 +93,48 @@ def test_real_under_libfaketime(faketime: str) -> None:
     assert len(report["ways"]) == 2
     for way, seconds in report["ways"].items():
         assert abs(seconds - time.time()) < 60, way
+
+
+def test_the_vdso_is_trusted_only_while_it_agrees_with_the_system_call() -> None:
+    """Checked at the first read, once a second of its time, at a jump, and on demand; once
+    it disagrees, the system call answers every read."""
+    from libfaketimefs_botocore.clock.kernel import _Checked
+
+    truth = [1000.0]
+    offset = [0.0]
+    calls = {"syscall": 0}
+
+    def syscall() -> float:
+        calls["syscall"] += 1
+        return truth[0]
+
+    checked = _Checked(lambda: truth[0] + offset[0], syscall)
+    assert checked.read() == 1000.0
+    assert calls["syscall"] == 1  # the first read is checked
+    for step in range(5):
+        truth[0] += 0.1
+        assert checked.read() == pytest.approx(1000.1 + step * 0.1)
+    assert calls["syscall"] == 1  # within the second: the vDSO alone
+    truth[0] += 0.6
+    checked.read()
+    assert calls["syscall"] == 2  # a second of its own time later: checked again
+    offset[0] = 400 * 86400.0  # a faker arrives: the vDSO jumps
+    assert checked.read() == truth[0]
+    assert checked.offset == pytest.approx(400 * 86400.0)
+    assert checked.read() == truth[0]  # from now on, the system call
+    assert checked.recheck() is False  # already known
+
+
+def test_a_recheck_finds_a_faker_that_moved_the_vdso_by_little() -> None:
+    from libfaketimefs_botocore.clock.kernel import _Checked
+
+    truth, offset = [1000.0], [0.0]
+    checked = _Checked(lambda: truth[0] + offset[0], lambda: truth[0])
+    checked.read()
+    offset[0] = 0.9  # under the jump: not checked by the read
+    checked.read()
+    offset[0] = 1.5
+    truth[0] -= 0.55  # a vDSO reading 0.05 s after the last: no jump, no second passed
+    assert checked.read() == pytest.approx(truth[0] + 1.5)
+    assert checked.recheck() is True  # a refusal asks, and the faker is found
+    assert checked.read() == truth[0]
