@@ -109,7 +109,7 @@ bench: tools
 # Everything the tests need, side by side: mostly downloads, and one PyInstaller run.
 tools:
 	@$(MAKE) --no-print-directory -j6 debs venv $(LIBFAKETIMEFS) \
-	  $(AWSCLI) $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE) $(AARCH64_WHEELS)
+	  $(AWSCLI) $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE) $(AARCH64_WHEELS) $(UPGRADE_WHEELS)
 
 # The aarch64 wheels of the native clients installed here, at the same versions,
 # and obstore 0.12.1's (its RELRO ends in the page of .data on a 64 KiB kernel):
@@ -125,6 +125,16 @@ $(AARCH64_WHEELS): $(VENV)/.installed-python$(PYTHON_VERSION)
 	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
 	  $(foreach v,2014 _2_24 _2_28,--platform manylinux$(v)_aarch64) --python-version 3.11 \
 	  -d $(TOOLS)/aarch64-wheels obstore==0.12.1
+	touch $@
+
+# obstore 0.12.1's x86_64 wheel: its object is renamed over a loaded 0.11.1's (an upgrade in
+# place) by tests/end_to_end/test_native_clients.py.
+UPGRADE_WHEELS := $(TOOLS)/upgrade-wheels/.downloaded
+$(UPGRADE_WHEELS): $(VENV)/.installed-python$(PYTHON_VERSION)
+	rm -rf $(TOOLS)/upgrade-wheels
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+	  --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --python-version 3.11 \
+	  -d $(TOOLS)/upgrade-wheels obstore==0.12.1
 	touch $@
 
 awscli-v2: $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)

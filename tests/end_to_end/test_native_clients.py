@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import shutil
 import sys
 import time
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +30,8 @@ from tests.harness.unfaked_http import send
 pytestmark = pytest.mark.timeout(300)
 
 AUTOPATCH = {"LIBFAKETIMEFS_BOTOCORE_AUTOPATCH": "1"}
+# Another release of a native client, for an upgrade in place (make tools downloads it).
+UPGRADE_WHEELS = Path(__file__).resolve().parents[2] / ".tools" / "upgrade-wheels"
 STEPS = {
     "obstore": ["put", "get", "list", "presigned_get"],
     "polars": ["write_parquet", "read_parquet", "scan_parquet"],
@@ -145,6 +150,37 @@ def test_restored_libfaketime_answers_again(seaweedfs: SeaweedFS, bucket: str) -
     assert result["restored"] is True
     assert not result["after"]["put"]["ok"]
     assert "403" in result["after"]["put"]["code"]
+
+
+def test_obstore_upgraded_in_place_is_redirected_from_its_image(
+    seaweedfs: SeaweedFS, bucket: str, tmp_path: Path
+) -> None:
+    """obstore 0.12.1's object renamed over a loaded 0.11.1's before the library is turned on:
+    0.7.0 wrote 0.12.1's offsets at 0.11.1's address (into another extension's page, or a
+    SIGSEGV) and left obstore on the fake clock; its image is read now."""
+    _needs("obstore")
+    wheels = sorted(UPGRADE_WHEELS.glob("obstore-*.whl"))
+    if not wheels:
+        pytest.skip("no other obstore release's wheel: make tools downloads it")
+    installed = Path(importlib.util.find_spec("obstore").origin or "").parent  # type: ignore[union-attr]
+    shutil.copytree(installed, tmp_path / "site" / "obstore")
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        (name,) = [n for n in wheel.namelist() if n.startswith("obstore/_obstore") and ".so" in n]
+        (tmp_path / "other.so").write_bytes(wheel.read(name))
+    seaweedfs.create_bucket(bucket)
+    result = _run(
+        "upgraded",
+        seaweedfs,
+        bucket,
+        400,
+        None,
+        package="obstore",
+        site=str(tmp_path / "site"),
+        replace_with=str(tmp_path / "other.so"),
+    )
+    assert result["from"].startswith(str(tmp_path)), result
+    _accepted(result["results"], "obstore")
+    _redirected(result["statuses"], "obstore")
 
 
 def test_an_object_without_the_relocations_is_left_alone_and_reported(

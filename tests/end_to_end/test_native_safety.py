@@ -62,6 +62,15 @@ def test_an_object_replaced_on_disk_is_redirected_from_its_image(tmp_path: Path)
     assert result["mappings_kept"]
 
 
+def test_an_object_truncated_on_disk_is_redirected_from_its_image(tmp_path: Path) -> None:
+    """0.7.0 read the file: a truncated one raised struct.error out of apply(). (Cut short in
+    place, the mapping itself would fault: a program's own code would crash on it too.)"""
+    path = build(tmp_path, "clockuser")
+    result = _run("object", path=str(path), truncate=100, call_first=True)
+    assert result["symbols"] == ["clock_gettime"], result
+    assert _real(result["redirected"])
+
+
 def test_an_object_loaded_again_at_its_address_is_redirected_again(tmp_path: Path) -> None:
     path = build(tmp_path, "clockuser")
     result = _run("reloaded", path=str(path))

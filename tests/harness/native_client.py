@@ -248,6 +248,23 @@ def scenario_redirect() -> dict[str, Any]:
     return {"redirected": True, "slots": done.symbols}
 
 
+def scenario_upgraded() -> dict[str, Any]:
+    """obstore imported from a copy (OPTIONS["site"]), another release's object renamed over
+    its file (an upgrade in place), then the library turned on for good: the steps."""
+    import glob
+
+    sys.path.insert(0, OPTIONS["site"])
+    import obstore
+
+    (loaded_file,) = glob.glob(os.path.join(os.path.dirname(obstore.__file__), "_obstore*.so"))
+    os.replace(OPTIONS["replace_with"], loaded_file)
+    import libfaketimefs_botocore
+
+    libfaketimefs_botocore.patch_botocore()
+    results = _steps()
+    return {"results": results, "statuses": _statuses(), "from": obstore.__file__}
+
+
 def scenario_loaded() -> dict[str, Any]:
     """OPTIONS["module"] imported (the variable is set): what was redirected, slot by slot."""
     import importlib
@@ -297,6 +314,12 @@ def scenario_object() -> dict[str, Any]:
         library.now()  # bound to libfaketime's, not left to the lazy stub
     if OPTIONS.get("replace_with"):
         os.rename(OPTIONS["replace_with"], OPTIONS["path"])
+    if OPTIONS.get("truncate"):  # a copy cut short renamed over it, as a failed upgrade leaves it
+        with open(OPTIONS["path"], "rb") as whole:
+            head = whole.read(OPTIONS["truncate"])
+        with open(OPTIONS["path"] + ".new", "wb") as cut:
+            cut.write(head)
+        os.replace(OPTIONS["path"] + ".new", OPTIONS["path"])
     mappings = _file_mappings()
     result: dict[str, Any] = {"fake": library.now()}
     try:
