@@ -58,7 +58,7 @@ PYENV_PATH := $(subst $(eval) ,:,$(wildcard $(HOME)/.pyenv/versions/3.*/bin))
 WORKERS ?= 4
 PYTEST_OPTIONS ?= -n $(WORKERS) --durations=20
 
-.PHONY: generate demo test test-matrix botocore-suite botocore-suite-full lint docs docs-fit bench tools awscli-v2 debs venv clean clean-cache
+.PHONY: test-sid sid-rebuild generate demo test test-matrix botocore-suite botocore-suite-full lint docs docs-fit bench tools awscli-v2 debs venv clean clean-cache
 
 # The start-up hook's list of packages, from the integrations' registry.
 generate: venv
@@ -136,6 +136,21 @@ $(UPGRADE_WHEELS): $(VENV)/.installed-python$(PYTHON_VERSION)
 	  --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --python-version 3.11 \
 	  -d $(TOOLS)/upgrade-wheels obstore==0.12.1
 	touch $@
+
+# Debian sid's Python 3.14 and 3.15 and its libfaketime 0.9.12, in a chroot built with
+# debootstrap once per machine (about 100 s) and cached; sid moves daily, so it is built
+# again when older than a week, or with `make sid-rebuild`. Its versions: $(SID_ROOT)/.versions.
+# Named by the build script's hash, so that a change to what it installs builds anew.
+SID_ROOT := $(CACHE)/debian-sid-$(shell sha256sum tests/sid/build.sh | cut -c1-12)
+SID_PYTHONS := 3.14 3.15
+test-sid: venv $(LIBFAKETIMEFS) $(UV)
+	@if [ ! -f $(SID_ROOT)/.versions ] || [ -n "$$(find $(SID_ROOT)/.versions -mtime +7)" ]; then \
+	  bash tests/sid/build.sh $(SID_ROOT); fi
+	@status=0; for version in $(SID_PYTHONS); do \
+	  bash tests/sid/run.sh $(SID_ROOT) $$version $(PYTHON2) || status=1; done; exit $$status
+
+sid-rebuild:
+	bash tests/sid/build.sh $(SID_ROOT)
 
 awscli-v2: $(AWSCLI_V2_SOURCE_PACKAGE) $(AWSCLI_V2_EXE)
 

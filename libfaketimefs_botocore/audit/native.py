@@ -8,11 +8,13 @@ redirection does not touch (libstdc++'s clock) is left on purpose only where
 the integration says so (``NATIVE_LEFT``, with the reason). Anything else
 is unknown, and fails ``check --audit`` as an unknown Python read does: a
 new object or symbol in a new release is found here before a user meets it.
-Measured cost: about 0.3 s for pyarrow's, polars' and obstore's objects.
+Measured cost: the files are mapped, and only their tables read: about 0.1 s for
+pyarrow's, polars' and obstore's objects.
 """
 
 from __future__ import annotations
 
+import mmap
 import os
 from dataclasses import dataclass
 
@@ -56,9 +58,13 @@ def findings(packages: dict[str, tuple[str, ...]] | None = None) -> list[NativeF
     for package, places in (watched() if packages is None else packages).items():
         for path in _objects(places):
             try:
-                with open(path, "rb") as file:
-                    layout = elf.read_file(file.read(), functions.REDIRECTED)
-            except (OSError, elf.NotReadable) as error:
+                # Mapped, not read: only the headers and tables are touched (polars' is 180 MB).
+                with (
+                    open(path, "rb") as file,
+                    mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data,
+                ):
+                    layout = elf.read_file(data, functions.REDIRECTED)
+            except (OSError, ValueError, elf.NotReadable) as error:
                 found.append(NativeFinding(package, _shown(path), "", UNKNOWN, str(error)))
                 continue
             for symbol in sorted({slot.symbol for slot in layout.slots}):

@@ -15,6 +15,7 @@ raises :class:`NotReadable` with the reason.
 
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass
 from typing import Callable
@@ -74,7 +75,7 @@ def machine_of(e_machine: int) -> tuple[str, int, int]:
     return MACHINES[e_machine]
 
 
-def segments_of_file(data: bytes) -> tuple[int, list[Segment]]:
+def segments_of_file(data: bytes | mmap.mmap) -> tuple[int, list[Segment]]:
     """The file's e_machine and program headers; :class:`NotReadable` for anything else."""
     if data[:4] != b"\x7fELF":
         raise NotReadable("not an ELF file")
@@ -89,7 +90,7 @@ def segments_of_file(data: bytes) -> tuple[int, list[Segment]]:
     return e_machine, [parse_segment(data, phoff + index * 56) for index in range(phnum)]
 
 
-def parse_segment(data: bytes, at: int) -> Segment:
+def parse_segment(data: bytes | mmap.mmap, at: int) -> Segment:
     p_type, p_flags, p_offset, p_vaddr, _, p_filesz, p_memsz, _ = struct.unpack_from(
         "<IIQQQQQQ", data, at
     )
@@ -103,7 +104,7 @@ def relro_of(segments: list[Segment]) -> tuple[int, int] | None:
     return None
 
 
-def file_reader(data: bytes, segments: list[Segment]) -> Reader:
+def file_reader(data: bytes | mmap.mmap, segments: list[Segment]) -> Reader:
     """Read a file at the addresses its object would be loaded at (relative to the base)."""
     loads = [s for s in segments if s.type == PT_LOAD]
 
@@ -118,7 +119,7 @@ def file_reader(data: bytes, segments: list[Segment]) -> Reader:
     return read
 
 
-def read_file(data: bytes, functions: tuple[str, ...]) -> Layout:
+def read_file(data: bytes | mmap.mmap, functions: tuple[str, ...]) -> Layout:
     """The slots of ``functions`` in the ELF file ``data``."""
     e_machine, segments = segments_of_file(data)
     machine, _, _ = MACHINES[e_machine]
