@@ -106,11 +106,16 @@ SIGNERS_TESTS = [
 ]
 
 
+def _releases_tests(session: nox.Session, pins: list[str], tests: list[str]) -> None:
+    """``tests`` with ``pins`` installed, the releases they resolved to printed first."""
+    session.install(".", *TEST_REQUIREMENTS, *pins)
+    session.run("uv", "pip", "freeze", "--python", "python", external=True)
+    session.run("python", "-m", "pytest", "-n", "4", *tests, *session.posargs)
+
+
 @nox.session(name="signers-oldest", python="3.10")
 def signers_oldest(session: nox.Session) -> None:
-    session.install(".", *TEST_REQUIREMENTS, *SIGNERS_OLDEST)
-    session.run("uv", "pip", "freeze", "--python", "python", external=True)
-    session.run("python", "-m", "pytest", "-n", "4", *SIGNERS_TESTS, *session.posargs)
+    _releases_tests(session, SIGNERS_OLDEST, SIGNERS_TESTS)
 
 
 # The native clients' newest releases, which Python 3.11 and later get (the
@@ -133,9 +138,7 @@ NATIVE_TESTS = [
 
 @nox.session(name="native-newest", python="3.12")
 def native_newest(session: nox.Session) -> None:
-    session.install(".", *TEST_REQUIREMENTS, *NATIVE_NEWEST)
-    session.run("uv", "pip", "freeze", "--python", "python", external=True)
-    session.run("python", "-m", "pytest", "-n", "4", *NATIVE_TESTS, *session.posargs)
+    _releases_tests(session, NATIVE_NEWEST, NATIVE_TESTS)
 
 
 # duckdb's httpfs extension, from the duckdb-ext-httpfs package (duckdb's own
@@ -145,16 +148,13 @@ DUCKDB_HTTPFS = ["duckdb==1.4.4", "duckdb-ext-httpfs==1.4.4.20260205"]
 
 @nox.session(name="duckdb-httpfs", python="3.12")
 def duckdb_httpfs(session: nox.Session) -> None:
-    session.install(".", *TEST_REQUIREMENTS, *DUCKDB_HTTPFS)
-    session.run(
-        "python",
-        "-m",
-        "pytest",
-        "-n",
-        "4",
-        "tests/end_to_end/test_duckdb_httpfs.py",
-        "tests/unit/test_audit.py::test_every_native_object_of_the_installed_releases_is_reached",
-        *session.posargs,
+    _releases_tests(
+        session,
+        DUCKDB_HTTPFS,
+        [
+            "tests/end_to_end/test_duckdb_httpfs.py",
+            "tests/unit/test_audit.py::test_every_native_object_of_the_installed_releases_is_reached",
+        ],
     )
 
 

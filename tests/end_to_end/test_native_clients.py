@@ -57,14 +57,7 @@ def _run(
     return run_client(
         scenario,
         Libfaketime(f"{days:+d}d"),
-        {
-            "endpoint": seaweedfs.https_url if https else seaweedfs.url,
-            "ca_bundle": seaweedfs.ca_bundle,
-            "access_key": seaweedfs.access_key,
-            "secret_key": seaweedfs.secret_key,
-            "bucket": bucket,
-            **options,
-        },
+        {**seaweedfs.client_options(https), "bucket": bucket, **options},
         extra_env=env,
         program=NATIVE_CLIENT,
         timeout=180,

@@ -42,13 +42,7 @@ def _run(
     return run_client(
         "boto3",
         VdsoFaker(faker, days * DAY, at_start),
-        {
-            "endpoint": seaweedfs.https_url,
-            "ca_bundle": seaweedfs.ca_bundle,
-            "access_key": seaweedfs.access_key,
-            "secret_key": seaweedfs.secret_key,
-            "bucket": bucket,
-        },
+        {**seaweedfs.client_options(https=True), "bucket": bucket},
         extra_env=env,
         program=VDSO_CLIENT,
     )

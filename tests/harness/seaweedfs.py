@@ -151,6 +151,15 @@ class SeaweedFS:
         # By name: the faked programs' own calls to 127.0.0.1 are to another host.
         self.https_url = f"https://localhost:{self.ports['s3.port.https']}"
 
+    def client_options(self, https: bool = False) -> dict[str, str]:
+        """What a client program in a subprocess needs to reach it: endpoint, CA, keys."""
+        return {
+            "endpoint": self.https_url if https else self.url,
+            "ca_bundle": self.ca_bundle,
+            "access_key": self.access_key,
+            "secret_key": self.secret_key,
+        }
+
     def create_bucket(self, bucket: str) -> None:
         """A bucket made by this (unfaked) process, for clients that make none."""
         import boto3
