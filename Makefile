@@ -256,6 +256,9 @@ $(VENV)/.installed-python$(PYTHON_VERSION): pyproject.toml startup/* | $(UV)
 clean:
 	rm -rf $(VENV) $(TOOLS) .nox .mypy_cache .ruff_cache .pytest_cache dist build docs/_build
 
-# The AWS CLIs built for every clone of this machine.
+# The AWS CLIs built for every clone of this machine, and the sid chroot: never through
+# the mounts a killed `make test-sid` may have left inside it (the clone, /dev).
 clean-cache:
+	@if grep -q " $(CACHE)/" /proc/self/mounts; then \
+	  echo "mounts under $(CACHE) (a make test-sid killed?): unmount them first" >&2; exit 1; fi
 	rm -rf $(CACHE)
