@@ -291,8 +291,10 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
 def _fakers(report: Report, kernel: KernelClock) -> None:
     """What fakes this process's clocks, each measured against the kernel's system call."""
     report.vdso_offset = kernel.vdso_offset
-    if kernel.read is not None:
-        report.c_clock_offset = process.c_clock_offset(kernel.read)
+    c_now = process.c_clock()
+    real = None if kernel.read is None else kernel.read()
+    if c_now is not None and real is not None:
+        report.c_clock_offset = c_now - real
     if report.libfaketime_preloaded:
         report.fakers.append("libfaketime, preloaded (C code's clock)")
     if report.vdso_offset is not None:
@@ -305,7 +307,6 @@ def _fakers(report: Report, kernel: KernelClock) -> None:
         report.fakers.append(
             f"the C clock (OpenSSL's, native code's) is {c_offset:+.0f} s from the kernel's"
         )
-    c_now = process.c_clock()
     if c_now is not None and abs(report.process_clock - c_now) > process.FAKED_BEYOND:
         report.fakers.append(
             "Python's clock, faked inside this process (freezegun, time-machine): "

@@ -152,7 +152,7 @@ def _vdso(machine: str) -> tuple[KernelClock | None, str]:
     except (OSError, AttributeError) as error:
         return None, f"vDSO {name} not found: {error}"
     function.restype = ctypes.c_int
-    return KernelClock(_reader(function, (ctypes.c_int(CLOCK_REALTIME),)), f"vDSO {name}"), ""
+    return KernelClock(reader(function, (ctypes.c_int(CLOCK_REALTIME),)), f"vDSO {name}"), ""
 
 
 def _syscall(machine: str) -> tuple[KernelClock | None, str]:
@@ -166,10 +166,10 @@ def _syscall(machine: str) -> tuple[KernelClock | None, str]:
     function.restype = ctypes.c_long
     # syscall() reads longs: pass longs, not the C ints that plain Python ints become.
     arguments = (ctypes.c_long(number), ctypes.c_long(CLOCK_REALTIME))
-    return KernelClock(_reader(function, arguments), f"syscall({number}) through libc"), ""
+    return KernelClock(reader(function, arguments), f"syscall({number}) through libc"), ""
 
 
-def _reader(
+def reader(
     function: Callable[..., int], arguments: tuple[object, ...]
 ) -> Callable[[], float | None]:
     """A read of CLOCK_REALTIME through ``function``: seconds, or None if it fails."""

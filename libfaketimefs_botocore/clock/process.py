@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import struct
 import sys
 from typing import Callable
 
+from libfaketimefs_botocore.clock import kernel
+
 FAKED_BEYOND = 1.0  # seconds between the C clock and the kernel's: faked
-_TIMESPEC = struct.Struct("@ll")
 
 
 @functools.cache
@@ -32,16 +32,7 @@ def _c_clock() -> Callable[[], float | None] | None:
     except (OSError, AttributeError):
         return None
     function.restype = ctypes.c_int
-    realtime = ctypes.c_int(0)
-
-    def read() -> float | None:
-        buffer = ctypes.create_string_buffer(_TIMESPEC.size)
-        if function(realtime, buffer) != 0:
-            return None
-        seconds, nanoseconds = _TIMESPEC.unpack(buffer)
-        return float(seconds + nanoseconds * 1e-9)
-
-    return read
+    return kernel.reader(function, (ctypes.c_int(kernel.CLOCK_REALTIME),))
 
 
 def c_clock() -> float | None:

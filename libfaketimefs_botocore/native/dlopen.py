@@ -41,16 +41,10 @@ def hook(
         raise loaded.Unavailable(f"{object_.path}: {error}") from None
     if not slots:
         raise loaded.Unavailable(f"{object_.path} does not import dlopen")
-    library = loaded.libc()
     planned = []
     for slot in slots:
-        name = b"dlopen"
-        real = (
-            library.dlsym(library._handle, name)
-            if slot.version is None
-            else library.dlvsym(library._handle, name, slot.version.encode())
-        )
-        if not real:
+        real = loaded.lookup(loaded.libc()._handle, "dlopen", slot.version)
+        if real is None:
             raise loaded.Unavailable(f"the C library has no dlopen@{slot.version}")
         callback = _DLOPEN(_opener(_DLOPEN(real), after))
         _hooks.append(callback)
@@ -61,7 +55,7 @@ def hook(
                 "dlopen",
                 object_.base + slot.offset,
                 address,
-                frozenset({int(real)}),
+                frozenset({real}),
                 lazy=slot.kind == "JUMP_SLOT",
             )
         )

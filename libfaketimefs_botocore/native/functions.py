@@ -15,7 +15,6 @@ object (:mod:`.writes` checks).
 
 from __future__ import annotations
 
-import ctypes
 import os
 
 from libfaketimefs_botocore.native import elf, loaded, namespace
@@ -69,11 +68,11 @@ class Targets:
         self._libc_handle = library._handle
         # By what this namespace's libc handle resolves, not by name: a second namespace
         # (:mod:`.namespace`) has a C library of its own.
-        self.libc = _containing(objects, _lookup(self._libc_handle, "dl_iterate_phdr", None))
+        self.libc = _containing(objects, loaded.lookup(self._libc_handle, "dl_iterate_phdr", None))
         self.faketime = _one(objects, "libfaketime")
         # glibc resolves time() and gettimeofday() to the vDSO's own functions (IFUNCs).
         self._own = [self.libc, *(o for o in objects if o.path.startswith("linux-vdso"))]
-        self._faketime_handle = _handle(self.faketime.path)
+        self._faketime_handle = loaded.handle_of(self.faketime.path)
         self._cache: dict[tuple[str, str | None], tuple[int | None, frozenset[int]]] = {}
 
     def of(self, symbol: str, version: str | None) -> tuple[int | None, frozenset[int]]:
@@ -85,7 +84,7 @@ class Targets:
         if key not in self._cache and symbol in CXX_CLOCKS:
             self._cache[key] = self._cxx(symbol, version)
         if key not in self._cache:
-            target = _lookup(self._libc_handle, symbol, version)
+            target = loaded.lookup(self._libc_handle, symbol, version)
             if target is not None and not any(
                 o.contains(target, flags=elf.PF_X) for o in self._own
             ):
@@ -93,7 +92,7 @@ class Targets:
             # The version the object imports where libfaketime defines it, else its default.
             faked: frozenset[int] = frozenset()
             for wanted in (version, None):
-                address = _lookup(self._faketime_handle, symbol, wanted)
+                address = loaded.lookup(self._faketime_handle, symbol, wanted)
                 if address is not None and self.faketime.contains(address, flags=elf.PF_X):
                     faked = frozenset({address})
                     break
@@ -110,7 +109,7 @@ class Targets:
             if not os.path.basename(cxx.path).startswith("libstdc++"):
                 continue
             try:
-                address = _lookup(_handle(cxx.path), symbol, version)
+                address = loaded.lookup(loaded.handle_of(cxx.path), symbol, version)
             except loaded.Unavailable:
                 continue
             if address is not None and cxx.contains(address, flags=elf.PF_X):
@@ -133,26 +132,3 @@ def _one(objects: list[loaded.LoadedObject], prefix: str) -> loaded.LoadedObject
     if len(found) != 1:
         raise loaded.Unavailable(f"{len(found)} loaded objects named {prefix}*, not one")
     return found[0]
-
-
-def _handle(path: str) -> int:
-    # RTLD_NOLOAD: the object already loaded, never a second copy.
-    rtld_lazy, rtld_noload = 0x1, 0x4
-    library = loaded.libc()
-    library.dlopen.restype, library.dlopen.argtypes = (
-        ctypes.c_void_p,
-        [ctypes.c_char_p, ctypes.c_int],
-    )
-    handle = library.dlopen(os.fsencode(path), rtld_lazy | rtld_noload)
-    if not handle:
-        raise loaded.Unavailable(f"{path} is listed as loaded, yet dlopen does not find it")
-    return int(handle)
-
-
-def _lookup(handle: int, symbol: str, version: str | None) -> int | None:
-    library = loaded.libc()
-    if version is None:
-        address = library.dlsym(handle, symbol.encode())
-    else:
-        address = library.dlvsym(handle, symbol.encode(), version.encode())
-    return int(address) if address else None

@@ -101,7 +101,31 @@ def libc() -> ctypes.CDLL:
         lookup.restype = ctypes.c_void_p
     library.dlsym.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
     library.dlvsym.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+    library.dlopen.restype = ctypes.c_void_p
+    library.dlopen.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    library.dlmopen.restype = ctypes.c_void_p
+    library.dlmopen.argtypes = [ctypes.c_long, ctypes.c_char_p, ctypes.c_int]
+    library.dlerror.restype = ctypes.c_char_p
     return library
+
+
+def lookup(handle: int, symbol: str, version: str | None) -> int | None:
+    """``symbol`` in the object of ``handle`` (and its dependencies), at ``version`` if given."""
+    library = libc()
+    if version is None:
+        address = library.dlsym(handle, symbol.encode())
+    else:
+        address = library.dlvsym(handle, symbol.encode(), version.encode())
+    return int(address) if address else None
+
+
+def handle_of(path: str) -> int:
+    """The handle of the object already loaded from ``path``: never a second copy."""
+    rtld_lazy, rtld_noload = 0x1, 0x4
+    handle = libc().dlopen(os.fsencode(path), rtld_lazy | rtld_noload)
+    if not handle:
+        raise Unavailable(f"{path} is listed as loaded, yet dlopen does not find it")
+    return int(handle)
 
 
 def objects() -> list[LoadedObject]:

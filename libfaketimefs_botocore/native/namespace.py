@@ -17,7 +17,6 @@ Measured cost: the ``dlmopen``, about 2 ms, once per process.
 
 from __future__ import annotations
 
-import ctypes
 import os
 
 from libfaketimefs_botocore.native import loaded
@@ -34,25 +33,18 @@ def cxx_function(path: str, symbol: str, version: str | None) -> int:
         raise loaded.Unavailable(_refused)
     library = loaded.libc()
     if _copy is None:
-        dlmopen = library.dlmopen
-        dlmopen.restype = ctypes.c_void_p
-        dlmopen.argtypes = [ctypes.c_long, ctypes.c_char_p, ctypes.c_int]
-        library.dlerror.restype = ctypes.c_char_p
-        handle = dlmopen(_LM_ID_NEWLM, os.fsencode(path), _RTLD_NOW | _RTLD_LOCAL)
+        handle = library.dlmopen(_LM_ID_NEWLM, os.fsencode(path), _RTLD_NOW | _RTLD_LOCAL)
         if not handle:
             why = (library.dlerror() or b"no reason given").decode(errors="replace")
             _refused = f"dlmopen refused a second {os.path.basename(path)}: {why}"
             raise loaded.Unavailable(_refused)
         _copy = int(handle)
-    if version is None:
-        address = library.dlsym(_copy, symbol.encode())
-    else:
-        address = library.dlvsym(_copy, symbol.encode(), version.encode())
-    if not address:
+    address = loaded.lookup(_copy, symbol, version)
+    if address is None:
         raise loaded.Unavailable(
             f"the second {os.path.basename(path)} has no {symbol}@{version or 'default'}"
         )
-    return int(address)
+    return address
 
 
 def loaded_copy() -> bool:

@@ -24,8 +24,8 @@ child, whose parent may have held it.
 
 from __future__ import annotations
 
-import ctypes
 import os
+import sys
 import threading
 import warnings
 from dataclasses import dataclass
@@ -39,9 +39,8 @@ __all__ = ["REDIRECTED", "NativeClockWarning", "Unavailable", "apply", "redirect
 ENV_VAR = "LIBFAKETIMEFS_BOTOCORE_NATIVE_EXCLUDE"  # integrations to leave out: "pyarrow,polars"
 REDIRECTED = "redirected"
 HOOKED = "its dlopen hooked: each object it loads is redirected, its own clock is not"
-statuses: dict[
-    str, str
-] = {}  # by object file name (or integration left out): REDIRECTED, or why not
+# By object file name (or integration left out): REDIRECTED, HOOKED, or why not.
+statuses: dict[str, str] = {}
 
 
 class NativeClockWarning(RuntimeWarning):
@@ -210,12 +209,15 @@ def _holds(
     redirection: Redirection, object_: loaded.LoadedObject, mappings: list[loaded.Mapping]
 ) -> bool:
     """Whether every slot written still holds what was written (read only where mapped)."""
-    for slot, _ in redirection.written:
-        if not (object_.contains(slot.address, 8) and loaded.readable(mappings, slot.address, 8)):
-            return False
-        if (ctypes.c_void_p.from_address(slot.address).value or 0) != slot.value:
-            return False
-    return True
+    read = loaded.reader(object_, mappings)
+    try:
+        held = [read(slot.address - object_.base, 8) for slot, _ in redirection.written]
+    except elf.NotReadable:
+        return False
+    return all(
+        int.from_bytes(raw, sys.byteorder) == slot.value
+        for raw, (slot, _) in zip(held, redirection.written)
+    )
 
 
 def restore(prefix: str) -> bool:
