@@ -264,7 +264,7 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report.tls = _tls(c_faked)
     report.tls_stacks = _tls_stacks(c_faked)
     report.unreached = _unreached()
-    report.native = _native(report.libfaketime_preloaded, c_faked)
+    report.native = _native(report.libfaketime_preloaded, c_faked, report.vdso_offset is not None)
     report.autopatch = os.environ.get("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH") == "1"
     report.switch_on = SWITCH.on
     report.wrap_points = [
@@ -351,10 +351,11 @@ def _tls_stacks(c_faked: bool) -> list[str]:
     return stacks
 
 
-def _native(libfaketime_preloaded: bool, c_faked: bool) -> list[str]:
+def _native(libfaketime_preloaded: bool, c_faked: bool, vdso_faked: bool) -> list[str]:
     """Each native client installed, and whether its objects' clock imports are redirected:
     under libfaketime, tried here as the library does for good (its module imported); under
-    another faker of the C clock (a vDSO faker), named as not reached."""
+    another faker of the C clock (a vDSO faker, or one this does not know), named as not
+    reached, with the reason that holds."""
     from libfaketimefs_botocore.native import redirection, scan
 
     lines = []
@@ -363,11 +364,14 @@ def _native(libfaketime_preloaded: bool, c_faked: bool) -> list[str]:
         if importlib.util.find_spec(top) is None:
             continue
         if not libfaketime_preloaded and c_faked:
-            lines.append(
-                f"{integration}: NOT REACHED: the C clock is faked in the vDSO, which the C "
-                "library's own functions read too (a second namespace's as well): no function "
-                "makes the system call in their place"
+            why = (
+                "the C clock is faked in the vDSO, which the C library's own functions read too "
+                "(a second namespace's as well): no function makes the system call in their place"
+                if vdso_faked
+                else "the C clock is faked, and not by libfaketime nor in the vDSO: the library "
+                "does not know how, so it writes nothing"
             )
+            lines.append(f"{integration}: NOT REACHED: {why}")
             continue
         if not libfaketime_preloaded:
             lines.append(f"{integration}: not needed here (the C clock is not faked)")

@@ -90,3 +90,8 @@ def test_check_names_the_vdso_faker_and_the_real_skew(faker: Path) -> None:
     assert report["unpatched_request_refused"] is True
     assert abs(report["realtime"] - time.time()) < 60
     assert report["tls"].startswith("the real time")
+    # The native clients installed here are named, with the vDSO as the reason.
+    assert report["native_clients"], report
+    assert all(
+        "NOT REACHED: the C clock is faked in the vDSO" in line for line in report["native_clients"]
+    )
