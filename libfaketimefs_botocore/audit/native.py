@@ -4,8 +4,9 @@ function libfaketime fakes, and whether the redirection reaches that import.
 Read from the installed files (nothing is loaded): an object of a package
 that a native integration names has its clock and timed-wait imports
 reached (:mod:`..native.scan` finds it once loaded); an import the
-redirection does not touch (libstdc++'s clock) is left on purpose only where
-the integration says so (``NATIVE_LEFT``, with the reason). Anything else
+redirection leaves alone on purpose (``_duckdb``'s own clock, which SQL's
+``now()`` reads) is left only where the integration says so
+(``NATIVE_LEFT``, with the reason). Anything else
 is unknown, and fails ``check --audit`` as an unknown Python read does: a
 new object or symbol in a new release is found here before a user meets it.
 Measured cost: the files are mapped, and only their tables read: about 0.1 s for
@@ -56,7 +57,7 @@ def findings(packages: dict[str, tuple[str, ...]] | None = None) -> list[NativeF
     left = {(entry.package, entry.symbol): entry.reason for entry in integrations.NATIVE_LEFT}
     found = []
     for package, places in (watched() if packages is None else packages).items():
-        for path in _objects(places):
+        for path, shown in _objects(places):
             try:
                 # Mapped, not read: only the headers and tables are touched (polars' is 180 MB).
                 with (
@@ -65,7 +66,7 @@ def findings(packages: dict[str, tuple[str, ...]] | None = None) -> list[NativeF
                 ):
                     layout = elf.read_file(data, functions.REDIRECTED)
             except (OSError, ValueError, elf.NotReadable) as error:
-                found.append(NativeFinding(package, _shown(path), "", UNKNOWN, str(error)))
+                found.append(NativeFinding(package, shown, "", UNKNOWN, str(error)))
                 continue
             for symbol in sorted({slot.symbol for slot in layout.slots}):
                 if package in redirected:
@@ -74,27 +75,25 @@ def findings(packages: dict[str, tuple[str, ...]] | None = None) -> list[NativeF
                     status, why = ON_PURPOSE, left.get((package, symbol)) or left[(package, "*")]
                 else:
                     status, why = UNKNOWN, "libfaketime fakes it, and nothing here redirects it"
-                found.append(NativeFinding(package, _shown(path), symbol, status, why))
+                found.append(NativeFinding(package, shown, symbol, status, why))
     return found
 
 
-def _objects(places: tuple[str, ...]) -> list[str]:
+def _objects(places: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The shared objects in ``places``: each path, and as shown (from the folder that holds
+    the package, as the audit shows Python files)."""
     paths = []
     for place in places:
+        shown_from = os.path.dirname(place)
         if os.path.isfile(place):
-            paths.append(place)
+            paths.append((place, os.path.relpath(place, shown_from)))
             continue
         for folder, _, names in os.walk(place):
             for name in sorted(names):
                 path = os.path.join(folder, name)
                 if (name.endswith(".so") or ".so." in name) and not os.path.islink(path):
-                    paths.append(path)
+                    paths.append((path, os.path.relpath(path, shown_from)))
     return paths
-
-
-def _shown(path: str) -> str:
-    parts = path.split(os.sep)
-    return os.sep.join(parts[-3:]) if len(parts) > 3 else path
 
 
 def render(found: list[NativeFinding]) -> list[str]:
