@@ -7,13 +7,15 @@ such a module's spec as the import system would (``importlib.util.find_spec``,
 the other finders in order, itself skipped) and wraps its loader, so that
 ``after()`` runs once the module has been executed, before the importer
 gets it; the module keeps its own loader. As wrapt's post-import hooks do,
-for a family of names instead of one. ``after()`` must not raise.
+for a family of names instead of one. Whatever ``after()`` raises is dropped: the
+import stands.
 Measured cost: one ``dl_iterate_phdr`` call (a few microseconds) per import
 of a watched module.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 import threading
@@ -39,7 +41,9 @@ class _Loader:
         if module.__spec__ is not None:
             module.__spec__.loader = self.loader
         self.loader.exec_module(module)
-        self.after()
+        # The import itself succeeded: nothing of ours may fail it (after() reports its own).
+        with contextlib.suppress(Exception):
+            self.after()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.loader, name)
