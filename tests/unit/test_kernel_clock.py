@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import struct
 import sys
 import time
+from typing import Any, Callable
 
 import pytest
 
@@ -95,6 +97,17 @@ def test_real_under_libfaketime(faketime: str) -> None:
         assert abs(seconds - time.time()) < 60, way
 
 
+def _vdso_reading(truth: list[float], offset: list[float]) -> Callable[[int, Any], int]:
+    """A stand-in for the vDSO's clock_gettime: truth plus offset, in whole milliseconds."""
+
+    def clock_gettime(clock: int, buffer: Any) -> int:
+        milliseconds = round((truth[0] + offset[0]) * 1000)
+        struct.pack_into("@ll", buffer, 0, milliseconds // 1000, milliseconds % 1000 * 1_000_000)
+        return 0
+
+    return clock_gettime
+
+
 def test_the_vdso_is_trusted_only_while_it_agrees_with_the_system_call() -> None:
     """Checked at the first read, once a second of its time, at a jump, and on demand; once
     it disagrees, the system call answers every read."""
@@ -108,7 +121,7 @@ def test_the_vdso_is_trusted_only_while_it_agrees_with_the_system_call() -> None
         calls["syscall"] += 1
         return truth[0]
 
-    checked = _Checked(lambda: truth[0] + offset[0], syscall)
+    checked = _Checked(_vdso_reading(truth, offset), (0,), syscall)
     assert checked.read() == 1000.0
     assert calls["syscall"] == 1  # the first read is checked
     for step in range(5):
@@ -129,7 +142,7 @@ def test_a_recheck_finds_a_faker_that_moved_the_vdso_by_little() -> None:
     from libfaketimefs_botocore.clock.kernel import _Checked
 
     truth, offset = [1000.0], [0.0]
-    checked = _Checked(lambda: truth[0] + offset[0], lambda: truth[0])
+    checked = _Checked(_vdso_reading(truth, offset), (0,), lambda: truth[0])
     checked.read()
     offset[0] = 0.9  # under the jump: not checked by the read
     checked.read()
