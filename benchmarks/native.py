@@ -29,7 +29,7 @@ def work(module: str) -> dict[str, float]:
     importlib.import_module(module)
     imported = time.perf_counter() - started
     started = time.perf_counter()
-    redirection.apply(CLIENTS[module], module)
+    redirection.apply(((module, CLIENTS[module]),))
     elapsed = time.perf_counter() - started
     refused = {n: s for n, s in redirection.statuses.items() if s.startswith("not redirected")}
     assert not refused, refused

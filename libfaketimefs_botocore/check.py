@@ -383,7 +383,7 @@ def _native(libfaketime_preloaded: bool, c_faked: bool, vdso_faked: bool) -> lis
             continue
         with warnings.catch_warnings():  # the reason is in the status, shown below
             warnings.simplefilter("ignore", redirection.NativeClockWarning)
-            redirection.apply(native, integration)
+            redirection.apply(((integration, native),))
         if integration in redirection.statuses:
             lines.append(f"{integration}: {redirection.statuses[integration]}")
             continue

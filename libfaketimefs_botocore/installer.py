@@ -63,7 +63,6 @@ def _applier(natives: tuple[tuple[str, NativeObject], ...]) -> Callable[[], None
         if now == seen[0]:
             return
         seen[0] = now
-        for integration, native in natives:
-            redirection.apply(native, integration)
+        redirection.apply(natives)
 
     return apply

@@ -10,6 +10,22 @@ C library's own ``dlopen`` and then ``after(path)``, before the loader gets
 the handle back: the new object is redirected before its first signature.
 The loader's own clock imports are left alone.
 
+The hook is a ctypes callback: freed, it would leave the loader's slot
+pointing at freed code. So each callback, and what it calls, is kept for the
+life of the process (its reference count raised once, never lowered), whatever
+happens to this module: a reload, a purge from ``sys.modules``. And the slot is
+given back (:func:`unhook`) before the interpreter finalises (an ``atexit``
+handler of :mod:`.redirection`): a destructor that loads an object after that
+gets the C library's ``dlopen``, not a call into a finalised interpreter.
+
+What cannot be made safe, as it is a call into Python from native code
+(measured with an object built by the tests, docs/limitations.md): a native
+thread whose ``dlopen`` runs while the thread holding the GIL waits for it
+(joins it, or waits on a lock it holds) deadlocks; a child forked by a native
+thread while another thread held the GIL hangs at its first ``dlopen``. No
+duckdb path calls ``dlopen`` from a native thread: it loads extensions in the
+thread that runs the statement.
+
 The hook calls the real ``dlopen`` with the loader's arguments; only a name
 without a slash is looked for differently (with the hook's own run path,
 not the loader's), and the loaders here pass paths. ``after`` never raises
@@ -28,7 +44,14 @@ from typing import Callable
 from libfaketimefs_botocore.native import elf, loaded, writes
 
 _DLOPEN = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int)
-_hooks: list[object] = []  # the callbacks and the functions they call: never freed
+_incref = ctypes.pythonapi.Py_IncRef
+_incref.argtypes = [ctypes.py_object]
+_incref.restype = None
+
+
+def _keep(thing: object) -> None:
+    """Never freed: a reference that no reload, purge or finalisation of a module drops."""
+    _incref(thing)
 
 
 def hook(
@@ -47,7 +70,7 @@ def hook(
         if real is None:
             raise loaded.Unavailable(f"the C library has no dlopen@{slot.version}")
         callback = _DLOPEN(_opener(_DLOPEN(real), after))
-        _hooks.append(callback)
+        _keep(callback)
         address = ctypes.cast(callback, ctypes.c_void_p).value
         assert address is not None
         planned.append(
@@ -73,5 +96,5 @@ def _opener(
                 after(os.fsdecode(path))
         return handle
 
-    _hooks.append(opened)
+    _keep(opened)
     return opened

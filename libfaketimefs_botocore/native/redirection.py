@@ -24,12 +24,14 @@ child, whose parent may have held it.
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import threading
-import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from libfaketimefs_botocore import notice
 from libfaketimefs_botocore.native import dlopen, elf, functions, loaded, scan, writes
 from libfaketimefs_botocore.native.loaded import Unavailable
 from libfaketimefs_botocore.points import NativeObject
@@ -63,6 +65,7 @@ class Redirection:
 _lock = threading.Lock()
 _redirected: dict[tuple[str, int, str, int], Redirection] = {}
 _looked_at: set[tuple[str, int, str, int]] = set()  # objects with nothing to redirect, or refused
+_hooked: list[tuple[tuple[str, int, str, int], list[tuple[writes.Write, int]]]] = []
 _targets: functions.Targets | None = None
 _warned = False
 
@@ -80,52 +83,124 @@ def excluded() -> set[str]:
     return {name.strip() for name in os.environ.get(ENV_VAR, "").split(",") if name.strip()}
 
 
-def apply(native: NativeObject, integration: str) -> None:
-    """Redirect every loaded object of ``native``'s packages not yet looked at. Never raises."""
-    if integration in excluded():
-        statuses[integration] = f"left out ({ENV_VAR})"
-        return
+# Each loaded object a pass has looked at, by path and load address: None where it belonged to
+# an integration (redirected, hooked or refused: never looked at again), else the package folders
+# it lay outside of (looked at again only when another integration's package is imported). A
+# path and address name one object until something is unloaded: then all are looked at anew.
+_passed: dict[tuple[str, int], tuple[str, ...] | None] = {}
+_unloads = [-1]
+
+
+def apply(natives: Sequence[tuple[str, NativeObject]]) -> None:
+    """One pass: every loaded object of the imported packages of ``natives`` not yet looked at
+    is redirected (its ``dlopen`` hooked, for a native client ``via_dlopen``). Never raises.
+
+    Reads nothing but ``sys.modules`` and the dynamic linker's list where nothing new was
+    loaded from those packages; ``/proc/self/maps`` once where something was. Failure mode: an
+    object loaded from a package's folder before that package is imported is looked at when
+    it is."""
     try:
-        found = scan.objects_of(native.packages)
+        _pass(natives)
     except Exception as error:  # noqa: BLE001 - a hook never raises: the reason is reported
-        _refused(integration, f"its objects could not be listed: {error}")
-        return
-    for object_ in found:
-        name = os.path.basename(object_.path)
-        try:
-            with _lock:
-                if native.via_dlopen:
-                    if _hook(object_, integration):
-                        statuses[name] = HOOKED
-                    continue
-                redirection = _redirect(object_, quiet=True)
-        except Exception as error:  # noqa: BLE001 - any failure is a reason, never a crash
-            _refused(name, str(error))
+        _refused("the native objects", f"they could not be listed: {error}")
+
+
+def _pass(natives: Sequence[tuple[str, NativeObject]]) -> None:
+    left_out = excluded()
+    active = []
+    for integration, native in natives:
+        if integration in left_out:
+            statuses[integration] = f"left out ({ENV_VAR})"
             continue
-        if redirection is not None:
-            statuses[name] = REDIRECTED
+        places = scan.imported_roots(native.packages)
+        if places:
+            active.append((integration, native, places))
+    if not active:
+        return
+    every = tuple(place for *_, places in active for place in places)
+    with _lock:
+        unloads = loaded.generation()[1]
+        if unloads != _unloads[0]:
+            _passed.clear()
+            _unloads[0] = unloads
+        done = {key for key, outside in _passed.items() if outside is None or outside == every}
+        fresh = loaded.objects(skip=done)
+        mappings: list[loaded.Mapping] | None = None
+        for object_ in fresh:
+            owner = next((a for a in active if scan.belongs(object_.path, a[2])), None)
+            if owner is None:
+                _passed[(object_.path, object_.base)] = every
+                continue
+            _passed[(object_.path, object_.base)] = None
+            integration, native, _ = owner
+            if mappings is None:
+                mappings = loaded.maps()
+            _look_at(object_, integration, native, mappings)
 
 
-def _hook(object_: loaded.LoadedObject, integration: str) -> bool:
-    mappings = loaded.maps()
+def _look_at(
+    object_: loaded.LoadedObject,
+    integration: str,
+    native: NativeObject,
+    mappings: list[loaded.Mapping],
+) -> None:
+    name = os.path.basename(object_.path)
+    try:
+        if native.via_dlopen:
+            if _hook(object_, integration, mappings):
+                statuses[name] = HOOKED
+            return
+        redirection = _redirect(object_, mappings, quiet=True)
+    except Exception as error:  # noqa: BLE001 - any failure is a reason, never a crash
+        _refused(name, str(error))
+        return
+    if redirection is not None:
+        statuses[name] = REDIRECTED
+
+
+def _hook(object_: loaded.LoadedObject, integration: str, mappings: list[loaded.Mapping]) -> bool:
     key = loaded.identity(object_, mappings)
     if key in _looked_at:
         return False
     _looked_at.add(key)
-    dlopen.hook(object_, mappings, lambda path: _loaded_by(integration, path))
+    written = dlopen.hook(object_, mappings, lambda path: _loaded_by(integration, path))
+    if not _hooked:
+        # The list itself, not this module's name for it: a reload rebinds the name.
+        atexit.register(_unhook_all, _hooked)
+    _hooked.append((key, written))
     return True
+
+
+def _unhook_all(
+    hooked: list[tuple[tuple[str, int, str, int], list[tuple[writes.Write, int]]]],
+) -> None:
+    """At exit, before the interpreter finalises: each hooked ``dlopen`` slot given back, so that
+    a destructor's ``dlopen`` never calls into a finalised interpreter. Never raises. Without
+    the lock: a thread left holding it would hang the exit."""
+    try:
+        mappings = loaded.maps()
+        now = {(o.path, o.base): o for o in loaded.objects()}
+        for key, written in hooked:
+            object_ = now.get(key[:2])
+            if object_ is not None and loaded.identity(object_, mappings) == key:
+                writes.give_back(object_, written, mappings)
+    except Exception:  # noqa: BLE001 - at exit: nothing left to tell
+        pass
 
 
 def _loaded_by(integration: str, path: str) -> None:
     """Called by a hooked ``dlopen``, inside it: the object it loaded, redirected now."""
     real = os.path.realpath(path)
+    mappings: list[loaded.Mapping] | None = None
     for object_ in loaded.objects():
         if os.path.realpath(object_.path) != real:
             continue
         name = os.path.basename(object_.path)
         try:
             with _lock:
-                redirection = _redirect(object_, quiet=True)
+                if mappings is None:
+                    mappings = loaded.maps()
+                redirection = _redirect(object_, mappings, quiet=True)
         except Exception as error:  # noqa: BLE001 - inside the loader's dlopen: never raise
             _refused(name, str(error))
             continue
@@ -138,7 +213,7 @@ def _refused(name: str, why: str) -> None:
     statuses[name] = f"not redirected: {why}"
     if not _warned:
         _warned = True
-        warnings.warn(
+        notice.warn(
             f"libfaketimefs-botocore: {name}'s clock stays the process's faked one: {why}",
             NativeClockWarning,
             stacklevel=3,
@@ -149,14 +224,15 @@ def redirect(prefix: str) -> Redirection:
     """Redirect the loaded object whose file name starts with ``prefix``; :class:`Unavailable`
     says why not (for tests and benchmarks: the integrations go through :func:`apply`)."""
     with _lock:
-        redirection = _redirect(loaded.named(prefix), quiet=False)
+        redirection = _redirect(loaded.named(prefix), loaded.maps(), quiet=False)
     assert redirection is not None
     return redirection
 
 
-def _redirect(object_: loaded.LoadedObject, *, quiet: bool) -> Redirection | None:
+def _redirect(
+    object_: loaded.LoadedObject, mappings: list[loaded.Mapping], *, quiet: bool
+) -> Redirection | None:
     global _targets
-    mappings = loaded.maps()
     key = loaded.identity(object_, mappings)
     if key in _redirected:
         if _holds(_redirected[key], object_, mappings):
@@ -230,11 +306,7 @@ def restore(prefix: str) -> bool:
         if redirection is None:
             return False
         _looked_at.discard(redirection.key)
-        back = [
-            writes.Write(slot.symbol, slot.address, original, frozenset({slot.value}))
-            for slot, original in redirection.written
-        ]
-        writes.write(object_, back, mappings, skip_others=True)
+        writes.give_back(object_, redirection.written, mappings)
         return True
 
 

@@ -94,6 +94,17 @@ def write(
     return planned
 
 
+def give_back(
+    object_: loaded.LoadedObject, written: list[tuple[Write, int]], mappings: list[loaded.Mapping]
+) -> None:
+    """Write back what :func:`write` found in each slot, where the slot still holds what it
+    wrote (a slot bound anew since, or written by another, is left as it is)."""
+    back = [
+        Write(slot.symbol, slot.address, held, frozenset({slot.value})) for slot, held in written
+    ]
+    write(object_, back, mappings, skip_others=True)
+
+
 def _slot_mapping(
     object_: loaded.LoadedObject,
     slot: Write,

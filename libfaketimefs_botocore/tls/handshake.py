@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import sys
 import threading
-import warnings
 from typing import Any, Callable
 
 import wrapt
 
-from libfaketimefs_botocore import clock
+from libfaketimefs_botocore import clock, notice
 from libfaketimefs_botocore.clock import libfaketime
 from libfaketimefs_botocore.state import reading
 from libfaketimefs_botocore.tls import TLSTimeWarning, openssl, pyopenssl, signed_hosts
@@ -167,7 +166,7 @@ def _warn_once(host: str | None, why: str) -> None:
     if _STATE.warned:
         return
     _STATE.warned = True
-    warnings.warn(
+    notice.warn(
         f"libfaketimefs-botocore: the certificate of {host} is judged by the process's "
         f"faked clock, not the real time: {why}",
         TLSTimeWarning,
