@@ -229,6 +229,14 @@ def redirect(prefix: str) -> Redirection:
     return redirection
 
 
+def hook_dlopen(prefix: str, integration: str) -> None:
+    """Hook the ``dlopen`` of the loaded object whose file name starts with ``prefix``, as
+    :func:`apply` does a native client's ``via_dlopen`` (for tests); :class:`Unavailable` says
+    why not."""
+    with _lock:
+        _hook(loaded.named(prefix), integration, loaded.maps())
+
+
 def _redirect(
     object_: loaded.LoadedObject, mappings: list[loaded.Mapping], *, quiet: bool
 ) -> Redirection | None:

@@ -388,6 +388,145 @@ def scenario_fork_while_locked() -> dict[str, Any]:
     return {"child_now": int(answer or 0)}
 
 
+def scenario_hooked_loader() -> dict[str, Any]:
+    """A loader object's dlopen hooked, as _duckdb's is; then, as OPTIONS says, this library's
+    modules reloaded or purged from sys.modules; then an object loaded through the hook (its
+    clock read), and at exit, after finalisation, another loaded by the loader's destructor."""
+    import ctypes
+    import gc
+    import importlib
+
+    from libfaketimefs_botocore.native import dlopen, redirection
+
+    loader = ctypes.CDLL(OPTIONS["loader"])
+    loader.load.restype = ctypes.c_void_p
+    loader.load.argtypes = [ctypes.c_char_p]
+    loader.set_at_exit.argtypes = [ctypes.c_char_p]
+    redirection.hook_dlopen(os.path.basename(OPTIONS["loader"]), "test")
+    if OPTIONS.get("reload"):
+        importlib.reload(dlopen)
+        importlib.reload(redirection)
+    if OPTIONS.get("purge"):
+        del dlopen, redirection
+        for name in [n for n in sys.modules if n.startswith("libfaketimefs_botocore")]:
+            del sys.modules[name]
+        gc.collect()
+    handle = loader.load(OPTIONS["clockuser"].encode())
+    library = ctypes.CDLL(OPTIONS["clockuser"], handle=handle)
+    library.now.restype = ctypes.c_long
+    if OPTIONS.get("at_exit"):
+        loader.set_at_exit(OPTIONS["at_exit"].encode())
+    return {"now": library.now()}
+
+
+def scenario_concurrent_imports() -> dict[str, Any]:
+    """OPTIONS["modules"] imported at once, one thread each, the library on for good; with
+    OPTIONS["package"], a package of that name is made in OPTIONS["folder"] first, whose
+    __init__ sleeps before it imports its submodules (the watch then watches it alone)."""
+    import importlib
+    import threading
+
+    if OPTIONS.get("package"):
+        _slow_package(OPTIONS["folder"], OPTIONS["package"], len(OPTIONS["modules"]))
+        from libfaketimefs_botocore.native import watch
+
+        watch.install([OPTIONS["package"]], lambda: None)
+    elif OPTIONS.get("on"):
+        import libfaketimefs_botocore.patch  # noqa: F401
+    outcomes: dict[str, str] = {}
+    start = threading.Barrier(len(OPTIONS["modules"]))
+
+    def run(module: str) -> None:
+        start.wait()
+        try:
+            importlib.import_module(module)
+            outcomes[module] = "ok"
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            outcomes[module] = f"{type(error).__name__}: {error}"
+
+    threads = [threading.Thread(target=run, args=(m,), daemon=True) for m in OPTIONS["modules"]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"outcomes": outcomes, "statuses": _statuses()}
+
+
+def _slow_package(folder: str, name: str, submodules: int) -> None:
+    """A package whose __init__ sleeps, then imports a submodule of its own (as pyarrow's does):
+    a thread importing a submodule meanwhile finds the parent still initialising."""
+    package = os.path.join(folder, name)
+    os.makedirs(package, exist_ok=True)
+    with open(os.path.join(package, "__init__.py"), "w") as init:
+        init.write("import time\ntime.sleep(0.3)\nfrom . import core\n")
+    with open(os.path.join(package, "core.py"), "w") as core:
+        core.write("VALUE = 1\n")
+    for index in range(submodules):
+        with open(os.path.join(package, f"sub{index}.py"), "w") as sub:
+            sub.write("from . import core\nVALUE = core.VALUE\n")
+    sys.path.insert(0, folder)
+
+
+def scenario_namespaces_used_up() -> dict[str, Any]:
+    """glibc's link namespaces used up by the program (so that dlmopen refuses the second
+    libstdc++ that pyarrow's objects need), OPTIONS["modules"] imported, then the library
+    turned on for good: whatever the warnings filter, nothing raises."""
+    import ctypes
+    import importlib
+
+    dlmopen = ctypes.CDLL("libc.so.6").dlmopen
+    dlmopen.restype = ctypes.c_void_p
+    dlmopen.argtypes = [ctypes.c_long, ctypes.c_char_p, ctypes.c_int]
+    used = 0
+    while used < 64 and dlmopen(-1, b"libm.so.6", 2):  # LM_ID_NEWLM, RTLD_NOW
+        used += 1
+    for module in OPTIONS["modules"]:
+        importlib.import_module(module)
+    raised = None
+    try:
+        import libfaketimefs_botocore
+
+        libfaketimefs_botocore.patch_botocore()
+    except BaseException as error:  # noqa: BLE001 - reported to the test
+        raised = f"{type(error).__name__}: {error}"
+    return {"namespaces": used, "raised": raised, "statuses": _statuses()}
+
+
+def scenario_pass_cost() -> dict[str, Any]:
+    """The library on for good, then OPTIONS["modules"] imported one after another: for each,
+    how many passes looked at objects, /proc/self/maps reads, and objects' tables read."""
+    import importlib
+
+    import libfaketimefs_botocore
+    from libfaketimefs_botocore.native import loaded, redirection
+
+    counts = {"maps": 0, "tables": 0, "passes": 0}
+
+    def counted(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            counts[name] += 1
+            return function(*args, **kwargs)
+
+        return call
+
+    loaded.maps = counted(loaded.maps, "maps")  # type: ignore[method-assign]
+    loaded.tables = counted(loaded.tables, "tables")  # type: ignore[method-assign]
+    redirection._pass = counted(redirection._pass, "passes")  # type: ignore[attr-defined]
+    libfaketimefs_botocore.patch_botocore()
+    steps = []
+    for module in OPTIONS["modules"]:
+        before = dict(counts)
+        importlib.import_module(module)
+        steps.append({name: counts[name] - before[name] for name in counts})
+    # Another pass over the same objects: nothing to read.
+    before = dict(counts)
+    from libfaketimefs_botocore import integrations
+
+    redirection.apply(integrations.NATIVE)
+    again = {name: counts[name] - before[name] for name in counts}
+    return {"steps": steps, "again": again, "statuses": _statuses()}
+
+
 def scenario_idle() -> dict[str, Any]:
     """The package's steps, then, a second later, 4 s idle: the CPU time its threads spend."""
     import resource

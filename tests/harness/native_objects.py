@@ -34,6 +34,21 @@ void *const table[8192] = {[0] = &counter, [8191] = &counter};
 void *entry(int i) { return table[i]; }
 """
 )
+# A loader, as duckdb's _duckdb is one: load() calls dlopen; at exit, after the interpreter has
+# finalised, its destructor loads the object named by set_at_exit() (a C++ static's destructor,
+# or an atexit handler of a C library, can do that).
+LOADER = """
+#include <dlfcn.h>
+#include <stddef.h>
+static char at_exit[4096];
+void *load(const char *path) { return dlopen(path, RTLD_NOW); }
+void set_at_exit(const char *path) {
+  size_t i = 0;
+  for (; path[i] && i < sizeof at_exit - 1; i++) at_exit[i] = path[i];
+  at_exit[i] = 0;
+}
+__attribute__((destructor)) static void finish(void) { if (at_exit[0]) dlopen(at_exit, RTLD_NOW); }
+"""
 _PT_GNU_RELRO = 0x6474E552
 
 
