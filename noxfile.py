@@ -130,6 +130,7 @@ NATIVE_NEWEST = [
 ]
 NATIVE_TESTS = [
     "tests/end_to_end/test_native_clients.py",
+    "tests/end_to_end/test_native_imports.py",
     "tests/end_to_end/test_native_safety.py",
     "tests/unit/test_native_elf.py",
     "tests/unit/test_audit.py::test_every_native_object_of_the_installed_releases_is_reached",

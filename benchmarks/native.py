@@ -36,6 +36,41 @@ def work(module: str) -> dict[str, float]:
     return {"import": imported, "redirect": elapsed, "pid": os.getpid()}
 
 
+# One process's imports of the native clients' modules that load objects (issue 43's goal:
+# at most 120 ms added, best of 5).
+TOGETHER = ("obstore.store", "polars", "pyarrow.fs", "pyarrow.parquet")
+
+
+def imports(on: bool) -> dict[str, float]:
+    """Seconds to import :data:`TOGETHER`, with the library on for good first, or not at all."""
+    if on:
+        import libfaketimefs_botocore
+
+        libfaketimefs_botocore.patch_botocore()
+    started = time.perf_counter()
+    for module in TOGETHER:
+        importlib.import_module(module)
+    return {"import": time.perf_counter() - started}
+
+
+def _together(context: Context) -> list[str]:
+    packages = {module.split(".")[0] for module in TOGETHER}
+    if any(importlib.util.find_spec(package) is None for package in packages):
+        return []
+    env = {**runner.run_env(), **runner.at_the_real_time()}
+    samples = runner.rotated(
+        ["on", "off"],
+        max(context.rounds, 5),
+        lambda mode: runner.in_fresh_process("native", "imports", env, mode == "on")["import"],
+    )
+    on, off = min(samples["on"]), min(samples["off"])
+    return [
+        f"Importing {', '.join(TOGETHER)} in one process (best of {len(samples['on'])}): "
+        f"{on * 1e3:.0f} ms on, {off * 1e3:.0f} ms off: {(on - off) * 1e3:+.0f} ms "
+        f"({on / off:.2f}x)"
+    ]
+
+
 def measure(context: Context) -> list[str]:
     present = [name for name in CLIENTS if importlib.util.find_spec(name) is not None]
     if not present:
@@ -58,4 +93,4 @@ def measure(context: Context) -> list[str]:
             f"  {name:20}{redirect * 1e3:8.2f} ms, against {imported * 1e3:7.1f} ms to import it "
             f"({redirect / imported:.1%})"
         )
-    return lines
+    return lines + _together(context)

@@ -94,6 +94,14 @@ class Report:
         return self.file_time - self.kernel_after_file
 
     @property
+    def file_read_seconds(self) -> float | None:
+        """How long the read of the realtime file took, by the kernel clock (a stalled file's
+        read is bounded: 2 s)."""
+        if self.kernel_before_file is None or self.kernel_after_file is None:
+            return None
+        return self.kernel_after_file - self.kernel_before_file
+
+    @property
     def file_agrees(self) -> bool:
         """The file's time within the agreement of the kernel's readings around it."""
         return self.file_time is not None and clock.agrees(
@@ -121,6 +129,7 @@ class Report:
             "kernel_clock": self.kernel_clock,
             "kernel_clock_via": self.kernel_clock_via,
             "file_minus_kernel_seconds": self.file_minus_kernel,
+            "realtime_file_read_seconds": self.file_read_seconds,
             "skew_seconds": self.skew,
             "unpatched_request_refused": self.unpatched_refused,
             "libfaketime_preloaded": self.libfaketime_preloaded,
@@ -229,7 +238,8 @@ def _real_time_source(report: Report, kernel: KernelClock) -> None:
         except clock.RealtimeError as error:
             report.error = str(error)
             return
-        report.kernel_after_file = read_kernel()
+        finally:
+            report.kernel_after_file = read_kernel()
         if report.file_agrees:
             report.source, report.realtime = KERNEL_CLOCK_CHECKED, report.kernel_clock
         else:
@@ -394,9 +404,20 @@ def _native(libfaketime_preloaded: bool, c_faked: bool, vdso_faked: bool) -> lis
             status = redirection.statuses[name]
             if name in done:
                 status += f" ({', '.join(done[name])})"
+            if status == redirection.HOOKED:
+                status += (
+                    "; a dlopen from a native thread waits for the GIL: a deadlock where the "
+                    "thread that holds it waits for that one (docs: limitations)"
+                )
             lines.append(f"{integration}: {name}: {status}")
         if not shown:
             lines.append(f"{integration}: no loaded object of it imports a faked clock function")
+    if redirection.cost.passes:
+        lines.append(
+            f"cost in this process: {redirection.cost.passes} passes after imports, "
+            f"{redirection.cost.maps_reads} reads of /proc/self/maps, "
+            f"{redirection.cost.seconds * 1e3:.0f} ms in all"
+        )
     return lines
 
 

@@ -87,24 +87,29 @@ class _PatchAfter:
 
 
 class _Watch:
-    """First on ``sys.meta_path``: a watched package's spec, with a loader that patches after."""
+    """First on ``sys.meta_path``: a watched package's spec, with a loader that patches after.
 
-    def __init__(self):
-        self.finding = set()
+    The spec is the one the finders after this one give, asked as the import system asks
+    them: a finder is called holding the import system's global lock, and must not re-enter
+    it (importlib.util.find_spec() there can wait for ever on a module another thread is
+    importing)."""
 
     def find_spec(self, name, path=None, target=None):
-        if name not in WATCHED or name in self.finding:
+        if name not in WATCHED:
             return None
-        self.finding.add(name)
         try:
-            import importlib.util
-
-            spec = importlib.util.find_spec(name)
+            finders = list(sys.meta_path)
+            start = next((i + 1 for i, f in enumerate(finders) if f is self), len(finders))
+            spec = None
+            for finder in finders[start:]:
+                find = getattr(finder, "find_spec", None)
+                if find is not None:
+                    spec = find(name, path, target)
+                    if spec is not None:
+                        break
         except Exception as error:  # noqa: BLE001 - the import goes on without us
             _report(error)
             return None
-        finally:
-            self.finding.discard(name)
         if spec is None or not hasattr(spec.loader, "exec_module"):
             return None
         spec.loader = _PatchAfter(spec.loader)

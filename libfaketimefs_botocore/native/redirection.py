@@ -28,6 +28,7 @@ import atexit
 import os
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,6 +88,16 @@ def excluded() -> set[str]:
 # an integration (redirected, hooked or refused: never looked at again), else the package folders
 # it lay outside of (looked at again only when another integration's package is imported). A
 # path and address name one object until something is unloaded: then all are looked at anew.
+@dataclass
+class Cost:
+    """What the passes cost this process, for check: a duration of the process's own clocks."""
+
+    passes: int = 0
+    maps_reads: int = 0
+    seconds: float = 0.0
+
+
+cost = Cost()
 _passed: dict[tuple[str, int], tuple[str, ...] | None] = {}
 _unloads = [-1]
 
@@ -99,10 +110,14 @@ def apply(natives: Sequence[tuple[str, NativeObject]]) -> None:
     loaded from those packages; ``/proc/self/maps`` once where something was. Failure mode: an
     object loaded from a package's folder before that package is imported is looked at when
     it is."""
+    started = time.perf_counter()
     try:
         _pass(natives)
     except Exception as error:  # noqa: BLE001 - a hook never raises: the reason is reported
         _refused("the native objects", f"they could not be listed: {error}")
+    finally:
+        cost.passes += 1
+        cost.seconds += time.perf_counter() - started
 
 
 def _pass(natives: Sequence[tuple[str, NativeObject]]) -> None:
@@ -135,6 +150,7 @@ def _pass(natives: Sequence[tuple[str, NativeObject]]) -> None:
             integration, native, _ = owner
             if mappings is None:
                 mappings = loaded.maps()
+                cost.maps_reads += 1
             _look_at(object_, integration, native, mappings)
 
 

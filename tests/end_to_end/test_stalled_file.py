@@ -10,9 +10,9 @@ nothing, and signing works again once the daemon continues.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -75,22 +75,22 @@ def test_a_child_forked_while_a_read_is_stuck_starts_clean(
 
 
 def test_check_reports_a_stalled_file(own_mount: Mount) -> None:
+    """The read's own time, as check measures it by the kernel clock, is bounded; not the
+    command's, which includes an interpreter's start and imports (seconds on a loaded box)."""
     env = {**clean_environment(), "FAKETIME_REALTIME_FILE": str(own_mount.realtime)}
     with own_mount.stopped():
-        started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-m", "libfaketimefs_botocore", "check"],
+            [sys.executable, "-m", "libfaketimefs_botocore", "check", "--json"],
             env=env,
             capture_output=True,
             text=True,
             timeout=60,
             check=False,
         )
-        seconds = time.monotonic() - started
     assert result.returncode == 1, result.stdout + result.stderr
-    last = result.stdout.strip().splitlines()[-1]
-    assert last.startswith(
-        f"FAILED: Cannot read the real time from FAKETIME_REALTIME_FILE='{own_mount.realtime}'"
+    report = json.loads(result.stdout)
+    assert report["error"].startswith(
+        f"Cannot read the real time from FAKETIME_REALTIME_FILE='{own_mount.realtime}'"
     )
-    assert "did not answer within 2 s" in last
-    assert BOUND - 0.1 <= seconds < BOUND + SLACK + 2  # + the interpreter's start
+    assert "did not answer within 2 s" in report["error"]
+    assert BOUND - 0.1 <= report["realtime_file_read_seconds"] < BOUND + SLACK

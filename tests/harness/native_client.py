@@ -434,18 +434,23 @@ def scenario_concurrent_imports() -> dict[str, Any]:
     elif OPTIONS.get("on"):
         import libfaketimefs_botocore.patch  # noqa: F401
     outcomes: dict[str, str] = {}
-    start = threading.Barrier(len(OPTIONS["modules"]))
 
     def run(module: str) -> None:
-        start.wait()
         try:
             importlib.import_module(module)
             outcomes[module] = "ok"
         except Exception as error:  # noqa: BLE001 - reported to the test
             outcomes[module] = f"{type(error).__name__}: {error}"
 
-    threads = [threading.Thread(target=run, args=(m,), daemon=True) for m in OPTIONS["modules"]]
-    for thread in threads:
+    first, *others = OPTIONS["modules"]
+    threads = [threading.Thread(target=run, args=(first,), daemon=True)]
+    threads[0].start()
+    # The others once the first is importing (in sys.modules, still initialising): then a
+    # submodule's import finds its parent's module lock held. Not a timed wait: a poll.
+    while first not in sys.modules and threads[0].is_alive():
+        time.sleep(0.001)
+    threads += [threading.Thread(target=run, args=(m,), daemon=True) for m in others]
+    for thread in threads[1:]:
         thread.start()
     for thread in threads:
         thread.join()
