@@ -6,6 +6,8 @@ import argparse
 import os
 import subprocess
 import sys
+import urllib.parse
+from typing import NoReturn
 
 from libfaketimefs_botocore import __version__
 
@@ -33,27 +35,57 @@ def _check_with_awscli_first(argv: list[str] | None) -> int:
     ).returncode
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line on stderr and exit 2, with no usage block or traceback."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _endpoint_url(value: str) -> str:
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an http:// or https:// URL with a host (for example "
+            "https://s3.us-east-1.amazonaws.com)"
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{value!r}: {error}") from None
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="libfaketimefs-botocore",
         description="Sign botocore requests with the real time under libfaketime.",
     )
     parser.add_argument("--version", action="version", version=__version__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="{check,awscli}", parser_class=_Parser
+    )
     check = commands.add_parser(
         "check",
         help="show the clocks and whether AWS would accept what botocore signs here",
-        description="Exits 1, with the reason on the last line, when the realtime file is "
-        "set but unreadable or malformed, when there is no source of the real time, or "
-        "when the endpoint asked about cannot be reached or does not say its time, or, with "
-        "--audit, when a clock read of the installed AWS libraries reaches no wrap point.",
+        description="Its first line is the verdict. Exits 1, with the reason on stderr, when "
+        "the realtime file is set but unreadable, malformed or further from the kernel clock "
+        "than AWS allows, when there is no source of the real time, when the endpoint asked "
+        "about cannot be reached or does not say its time, or, with --audit, when a clock "
+        "read of the installed AWS libraries reaches no wrap point.",
     )
     check.add_argument("--json", action="store_true", help="print a JSON document")
     check.add_argument(
         "--endpoint-url",
         metavar="URL",
+        type=_endpoint_url,
         help="send one unsigned GET to URL and compare its Date header with the real time "
         "(without it, check sends nothing)",
+    )
+    check.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list the clock reads of the libraries that are not installed here too",
     )
     check.add_argument(
         "--awscli",
@@ -119,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         endpoint_url=arguments.endpoint_url,
         awscli=arguments.awscli,
         audit=arguments.audit,
+        verbose=arguments.verbose,
     )
 
 

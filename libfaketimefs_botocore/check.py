@@ -39,6 +39,8 @@ REALTIME_FILE = "realtime file"
 KERNEL_CLOCK = "kernel clock"
 KERNEL_CLOCK_CHECKED = "kernel clock, checked against the realtime file once a second"
 PROCESS_CLOCK = "process clock"
+NO_SOURCE = "none: signing raises"
+AUTOPATCH = "LIBFAKETIMEFS_BOTOCORE_AUTOPATCH"
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Report:
     awscli_version: str | None = None
     switch_on: bool = False
     autopatch: bool = False
+    autopatch_problem: str | None = None  # the variable's value, not understood
     wrap_points: list[dict[str, str]] = field(default_factory=list)
     endpoint_url: str | None = None
     endpoint_clock: float | None = None  # the endpoint's Date header
@@ -121,7 +124,8 @@ class Report:
         return {
             "ok": self.ok,
             "error": self.error,
-            "source": self.source,
+            "source": self.source if self.error is None else NO_SOURCE,
+            "verdict": verdict_of(self),
             "process_clock": self.process_clock,
             "realtime": self.realtime,
             "realtime_file": self.realtime_file,
@@ -144,6 +148,7 @@ class Report:
             "awscli_version": self.awscli_version,
             "switch_on": self.switch_on,
             "autopatch": self.autopatch,
+            "autopatch_problem": self.autopatch_problem,
             "wrap_points": self.wrap_points,
             "endpoint_url": self.endpoint_url,
             "endpoint_clock": self.endpoint_clock,
@@ -275,7 +280,7 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
     report.tls_stacks = _tls_stacks(c_faked)
     report.unreached = _unreached()
     report.native = _native(report.libfaketime_preloaded, c_faked, report.vdso_offset is not None)
-    report.autopatch = os.environ.get("LIBFAKETIMEFS_BOTOCORE_AUTOPATCH") == "1"
+    report.autopatch, report.autopatch_problem = _autopatch_setting()
     report.switch_on = SWITCH.on
     report.wrap_points = [
         {"module": s.point.module, "name": s.point.name, "reads": s.point.reads, "status": s.status}
@@ -295,7 +300,68 @@ def run(endpoint_url: str | None = None, awscli: bool = False, audit: bool = Fal
         real = clock.now()
         if real is not None:
             report.endpoint_minus_real = report.endpoint_clock - real
+    _judge_the_file(report)
     return report
+
+
+def _judge_the_file(report: Report) -> None:
+    """A realtime file further from the kernel clock than AWS's tolerance: every request is
+    signed by the file and refused, unless the endpoint's clock agrees with the file."""
+    difference = report.file_minus_kernel
+    if report.error is not None or difference is None or abs(difference) <= SKEW_LIMIT:
+        return
+    if (
+        report.endpoint_clock is not None
+        and report.file_time is not None
+        and abs(report.endpoint_clock - report.file_time) <= SKEW_LIMIT
+    ):
+        return
+    assert report.file_time is not None
+    assert report.kernel_after_file is not None
+    report.error = (
+        f"the realtime file says {_when(report.file_time)} and the kernel clock "
+        f"{_when(report.kernel_after_file)}: {difference:+.0f} s apart, more than AWS's "
+        f"{SKEW_LIMIT:.0f} s. Signatures follow the file, and AWS refuses them if the kernel "
+        "clock is right (--endpoint-url shows which one the endpoint agrees with)"
+    )
+
+
+def _autopatch_setting() -> tuple[bool, str | None]:
+    """What the start-up hook makes of the variable, as it says it."""
+    value = os.environ.get(AUTOPATCH, "")
+    try:
+        setting = importlib.import_module("_libfaketimefs_botocore_autopatch").setting
+    except (ImportError, AttributeError):
+        return False, "its start-up hook is missing or from another release: reinstall the package"
+    on, problem = setting(value)
+    return bool(on), problem
+
+
+def verdict_of(report: Report) -> str:
+    """The answer, in one line: will AWS accept what this environment's programs sign?"""
+    if report.error is not None:
+        return f"FAILED: AWS would not get a signature with the real time: {report.error}"
+    refused = report.unpatched_refused
+    on = report.autopatch or report.switch_on
+    if refused is None:
+        return "unknown: no source of the real time to compare the clock with"
+    if not refused:
+        return (
+            f"fine: the clock here is within {SKEW_LIMIT:.0f} s of the real time; "
+            "AWS accepts what is signed here, with or without the library"
+        )
+    if on:
+        how = f"{AUTOPATCH} is on" if report.autopatch else "the library is on in this process"
+        return (
+            f"fine: the clock here is {report.skew:+.0f} s off, and AWS signers sign with the "
+            f"real time ({how})"
+        )
+    return (
+        f"NOT ON: the clock here is {report.skew:+.0f} s off the real time and the library is "
+        "off: AWS refuses every request that programs started with this environment sign, "
+        f"unless they import libfaketimefs_botocore.patch. Turn it on: {AUTOPATCH}=1 in the "
+        "environment, or `import libfaketimefs_botocore.patch` first in the program"
+    )
 
 
 def _fakers(report: Report, kernel: KernelClock) -> None:
@@ -453,8 +519,11 @@ def _seconds(seconds: float) -> str:
     return f"{_when(seconds)} ({seconds:.3f})"
 
 
-def render(report: Report) -> str:
-    lines = [f"process clock:     {_seconds(report.process_clock)}"]
+def render(report: Report, verbose: bool = False) -> str:
+    lines = [verdict_of(report), ""]
+    if report.autopatch_problem is not None:
+        lines.append(f"autopatch:         {report.autopatch_problem}")
+    lines.append(f"process clock:     {_seconds(report.process_clock)}")
     if report.kernel_clock is not None:
         lines.append(
             f"kernel clock:      {_seconds(report.kernel_clock)} via {report.kernel_clock_via}"
@@ -501,7 +570,7 @@ def render(report: Report) -> str:
         lines.append(f"AWS CLI:           {report.awscli_version}")
     lines.append(
         f"autopatch:         {'on' if report.autopatch else 'off'} "
-        "(LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1 patches the AWS signers in unmodified programs)"
+        f"({AUTOPATCH}=1 turns it on in programs started with this environment)"
     )
     lines.append(f"switch:            {'on' if report.switch_on else 'off'} in this process")
     if report.endpoint_url is not None and report.endpoint_clock is not None:
@@ -511,8 +580,18 @@ def render(report: Report) -> str:
         if difference is not None:
             lines.append(f"endpoint vs real:  {_endpoint_verdict(report, difference)}")
     lines.append("clock reads of botocore and the other AWS signers, in this process:")
-    for point in report.wrap_points:
+    shown = [
+        point
+        for point in report.wrap_points
+        if verbose or point["status"] != "not imported" or _installed(point["module"])
+    ]
+    for point in shown:
         lines.append(f"  {point['status']:<20} {point['module']}.{point['name']}: {point['reads']}")
+    if len(shown) < len(report.wrap_points):
+        lines.append(
+            f"  (and {len(report.wrap_points) - len(shown)} of libraries not installed here: "
+            "--verbose lists them)"
+        )
     if report.native:
         lines.append("native clients (their clock imports pointed at the C library's own):")
         lines.extend(f"  {line}" for line in report.native)
@@ -540,28 +619,47 @@ def _endpoint_verdict(report: Report, difference: float) -> str:
     )
 
 
+def _installed(module: str) -> bool:
+    top = module.partition(".")[0]
+    if top in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def main(
-    as_json: bool, endpoint_url: str | None = None, awscli: bool = False, audit: bool = False
+    as_json: bool,
+    endpoint_url: str | None = None,
+    awscli: bool = False,
+    audit: bool = False,
+    verbose: bool = False,
 ) -> int:
+    """The report on stdout, the failure (if any) again on stderr, in its last line: 1."""
     try:
         report = run(endpoint_url, awscli, audit)
     except CheckError as error:
         if as_json:
-            print(json.dumps({"ok": False, "error": str(error)}, indent=2))
-        else:
-            print(f"FAILED: {error}")
+            _say(json.dumps({"ok": False, "error": str(error)}, indent=2))
+        print(f"FAILED: {error}", file=sys.stderr)
         return 1
-    if as_json:
-        print(json.dumps(report.as_json(), indent=2))
-    else:
-        print(render(report))
+    _say(json.dumps(report.as_json(), indent=2) if as_json else render(report, verbose))
     if report.error is not None:
-        if not as_json:
-            print(f"\nFAILED: {report.error}")
+        print(f"FAILED: {report.error}", file=sys.stderr)
         return 1
     failure = report.audit_failure
     if failure is not None:
-        if not as_json:
-            print(f"\n{audit_report.WHAT_UNKNOWN_MEANS}\nFAILED: {failure}")
+        print(f"{audit_report.WHAT_UNKNOWN_MEANS}\nFAILED: {failure}", file=sys.stderr)
         return 1
     return 0
+
+
+def _say(text: str) -> None:
+    """Print, quietly stopping where the reader closed the pipe (``check | head -2``)."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Python would complain again at exit, flushing into the closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -30,6 +30,8 @@ At = Union[datetime.datetime, Callable[[], datetime.datetime]]
 class SigningTime(BlockAndDecorator):
     """Sign with a chosen time in this thread or task, for a block or a function."""
 
+    name = "signing_time(...)"
+
     def __init__(self, choice: Choice) -> None:
         self._choice = choice
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import overload
 
+from libfaketimefs_botocore.hybrid import TC as _TC
 from libfaketimefs_botocore.hybrid import BlockAndDecorator
 from libfaketimefs_botocore.hybrid import F as _F
 from libfaketimefs_botocore.installer import install_native, install_wrap_points
@@ -23,7 +24,9 @@ def patch_botocore() -> None:
 
 
 class RealtimeSigning(BlockAndDecorator):
-    """Real-time signing for a block (``with``/``async with``) or a function."""
+    """Real-time signing for a block (``with``/``async with``), a function or a TestCase."""
+
+    name = "realtime_signing()"
 
     def __enter__(self) -> None:
         install_wrap_points()
@@ -43,16 +46,21 @@ def realtime_signing() -> RealtimeSigning: ...
 
 
 @overload
+def realtime_signing(func: type[_TC], /) -> type[_TC]: ...
+
+
+@overload
 def realtime_signing(func: _F, /) -> _F: ...
 
 
-def realtime_signing(func: _F | None = None, /) -> RealtimeSigning | _F:
+def realtime_signing(func: _F | type[_TC] | None = None, /) -> RealtimeSigning | _F | type[_TC]:
     """Sign with the real time while a block or a function runs.
 
     ``with realtime_signing():``, ``async with realtime_signing():``,
     ``@realtime_signing`` and ``@realtime_signing()`` all work; a decorated
     coroutine function is on while awaited, a generator or async generator
-    function while its body runs.
+    function while its body runs, a ``unittest.TestCase`` class from its
+    ``setUpClass`` to its ``tearDownClass``. Anything else is a ``TypeError``.
     """
     if func is None:
         return RealtimeSigning()

@@ -1,8 +1,11 @@
 """Interpreter start-up hook: patch botocore, or another AWS signer, when it is imported.
 
 Loaded from ``libfaketimefs_botocore.pth`` only when
-``LIBFAKETIMEFS_BOTOCORE_AUTOPATCH=1``. At start-up it imports nothing: it
-puts a finder first on ``sys.meta_path`` that, when one of the packages of
+``LIBFAKETIMEFS_BOTOCORE_AUTOPATCH`` is set and not empty: ``1``, ``true``,
+``yes`` or ``on`` (any case) turn it on; ``0``, ``false``, ``no``, ``off``
+leave it off; anything else leaves it off with one line on stderr. At
+start-up it imports nothing: it puts a finder first on ``sys.meta_path``
+that, when one of the packages of
 :data:`WATCHED` is imported, lets it be imported as usual and then calls
 ``patch_botocore()`` (importing wrapt and the library then, and not before),
 and steps aside: the library's own post-import hooks take over. It must
@@ -13,6 +16,7 @@ line and swallowed.
 import sys
 
 _reported = False
+_said = []
 
 # The top-level packages that sign without importing botocore (botocore among
 # them): the integrations' WATCHED, written here by `make generate` so that
@@ -122,6 +126,41 @@ _watch = _Watch()
 def _step_aside():
     if _watch in sys.meta_path:
         sys.meta_path.remove(_watch)
+
+
+VARIABLE = "LIBFAKETIMEFS_BOTOCORE_AUTOPATCH"
+ON = ("1", "true", "yes", "on")
+OFF = ("", "0", "false", "no", "off")
+
+
+def setting(value):
+    """(on, problem): whether ``value`` of the variable turns it on, and what is wrong with
+    it, if anything (None). ``check`` says the same."""
+    word = (value or "").strip().lower()
+    if word in ON:
+        return True, None
+    if word in OFF:
+        return False, None
+    return False, (
+        f"{VARIABLE}={value!r} is not understood: it stays off "
+        f"(on: {', '.join(ON)}; off: {', '.join(OFF[1:])}, or empty)"
+    )
+
+
+def from_environment():
+    """Install the finder if the variable says on; say on stderr what it does not understand."""
+    try:
+        import os
+
+        on, problem = setting(os.environ.get(VARIABLE, ""))
+        if problem is not None and not _said:
+            # Once: site can read the .pth twice (a venv's site folder named twice).
+            _said.append(problem)
+            sys.stderr.write(f"libfaketimefs-botocore: {problem}\n")
+        if on:
+            install()
+    except Exception as error:  # noqa: BLE001 - must not break start-up
+        _report(error)
 
 
 def install():

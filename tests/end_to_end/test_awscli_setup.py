@@ -225,7 +225,7 @@ def test_check_awscli_without_it() -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stdout == "FAILED: the AWS CLI is not installed in this Python\n"
+    assert result.stderr == "FAILED: the AWS CLI is not installed in this Python\n"
 
 
 def test_the_aws_on_path(v2_exe: Path, tmp_path: Path) -> None:

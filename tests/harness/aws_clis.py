@@ -169,7 +169,8 @@ def run_aws(
     argv = [str(aws), *args, "--endpoint-url", url, "--output", "json"]
     if https and isinstance(endpoint, SeaweedFS):
         argv += ["--ca-bundle", endpoint.ca_bundle]
-    result = run_faked(argv, setup, env)
+    # A hang guard, not a bound: a frozen CLI under libfaketimefs on a loaded box is slow.
+    result = run_faked(argv, setup, env, timeout=300)
     return Outcome(argv, result.returncode, result.stdout, result.stderr)
 
 

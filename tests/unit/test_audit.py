@@ -308,9 +308,9 @@ def test_check_audit_passes_here_and_fails_on_an_unknown_read(tmp_path: Path) ->
     failed = _check_audit(tmp_path)
     assert failed.returncode == 1, failed.stdout
     assert "awscli/customizations/sign.py:4 in sign: datetime.datetime.utcnow()" in failed.stdout
-    last = failed.stdout.strip().splitlines()[-1]
+    last = failed.stderr.strip().splitlines()[-1]
     assert last == ("FAILED: 1 clock read(s) reach no wrap point: awscli/customizations/sign.py:4")
-    assert "signs a request or judges an expiry" in failed.stdout
+    assert "signs a request or judges an expiry" in failed.stderr
 
     as_json = _check_audit(tmp_path, "--json")
     assert as_json.returncode == 1
