@@ -26,7 +26,7 @@ nitpick_ignore_regex = [
     (
         r"py:class",
         r"(botocore|types|collections\.abc|datetime)\..*"
-        r"|(libfaketimefs_botocore\.signing\.)?_F|libfaketimefs_botocore\.hybrid\.F|Choice",
+        r"|(libfaketimefs_botocore\.signing\.)?_(F|TC)|libfaketimefs_botocore\.hybrid\.(F|TC)|Choice",
     )
 ]
 autodoc_member_order = "bysource"
