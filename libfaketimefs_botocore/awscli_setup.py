@@ -115,11 +115,23 @@ def _interpreter(script: str, head: bytes) -> str | None:
         words = shlex.split(lines[1][len("'''exec' ") :])
     if words and os.path.basename(words[0]) == "env" and len(words) > 1:
         words = [shutil.which(words[1]) or words[1]]
+    if "pyenv" in head.decode("utf-8", "replace") and f"{os.sep}shims{os.sep}" in script:
+        raise SetupError(
+            f"{script} is a pyenv shim, not the AWS CLI itself: name the aws it runs, with "
+            "--aws $(pyenv which aws)"
+        )
     if not words or "python" not in os.path.basename(words[0]):
         raise SetupError(
             f"{script}: cannot tell which Python runs it: its first line is {lines[0]!r}"
         )
     return words[0]
+
+
+def _start_of(text: str, length: int) -> str:
+    """The start of what a program said, where the cause usually is, with the cut marked."""
+    if len(text) <= length:
+        return text
+    return f"{text[:length]} [... {len(text) - length} more characters]"
 
 
 def inspect_aws(path: str) -> AwsCli:
@@ -134,7 +146,7 @@ def inspect_aws(path: str) -> AwsCli:
     answer = _run([path, "--version"], {"AWS_CONFIG_FILE": os.devnull})
     found = _VERSION_LINE.search(answer.stdout + answer.stderr)
     if answer.returncode != 0 or found is None:
-        said = (answer.stdout + answer.stderr).strip()[-300:]
+        said = _start_of((answer.stdout + answer.stderr).strip(), 300)
         raise SetupError(f"`{path} --version` did not say its version and Python: {said!r}")
     version, python_version = found["version"], found["python"]
     source = found["source"] or ""
@@ -163,7 +175,9 @@ def _probe(python: str, path: str) -> dict[str, str | None]:
     # -I: not the current folder, nor PYTHONPATH: what the aws itself imports.
     probe = _run([python, "-I", "-c", _PROBE])
     if probe.returncode != 0:
-        raise SetupError(f"cannot run {python}, the Python of {path}: {probe.stderr.strip()}")
+        raise SetupError(
+            f"cannot run {python}, the Python of {path}: {_start_of(probe.stderr.strip(), 300)}"
+        )
     facts: dict[str, str | None] = json.loads(probe.stdout.strip().splitlines()[-1])
     return facts
 
@@ -327,7 +341,9 @@ def apply(cli: AwsCli, target: str, package: str) -> int:
         print(f"$ {shlex.join(argv)}", flush=True)
         result = _run(argv)
         if result.returncode != 0:
-            raise SetupError(f"`{shlex.join(argv)}` failed: {result.stderr.strip()}")
+            raise SetupError(
+                f"`{shlex.join(argv)}` failed: {_start_of(result.stderr.strip(), 300)}"
+            )
     check = [cli.path, CHECK_COMMAND]
     print(f"$ {shlex.join(check)}", flush=True)
     result = _run(check)
@@ -345,6 +361,6 @@ def main(aws: str | None, target: str | None, package: str, apply_it: bool) -> i
             print()
             return apply(cli, folder, package)
     except SetupError as error:
-        print(f"FAILED: {error}", flush=True)
+        print(f"FAILED: {error}", file=sys.stderr, flush=True)
         return 1
     return 0

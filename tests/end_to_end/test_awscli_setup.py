@@ -152,7 +152,7 @@ def test_apply_refuses_an_empty_plugin_folder(v2_exe: Path, tmp_path: Path) -> N
         v2_exe, "--apply", "--target", str(empty), env={"AWS_CONFIG_FILE": str(config)}
     )
     assert result.returncode == 1
-    last = result.stdout.strip().splitlines()[-1]
+    last = result.stderr.strip().splitlines()[-1]
     python = aws_clis.bundled_python(v2_exe)
     assert last.startswith(
         f"FAILED: {empty} does not hold this package and wrapt yet; run first: "
@@ -171,7 +171,7 @@ def test_no_aws_on_path(tmp_path: Path) -> None:
         env={**os.environ, "PATH": str(tmp_path)},
     )
     assert result.returncode == 1
-    assert result.stdout == "FAILED: there is no `aws` on PATH: name one with --aws PATH\n"
+    assert result.stderr == "FAILED: there is no `aws` on PATH: name one with --aws PATH\n"
 
 
 @pytest.mark.parametrize(
@@ -187,8 +187,8 @@ def test_not_an_aws_cli(tmp_path: Path, content: str, reason: str) -> None:
     fake.chmod(0o755)
     result = aws_clis.setup_command(fake)
     assert result.returncode == 1
-    assert result.stdout.startswith(f"FAILED: {fake}")
-    assert reason in result.stdout
+    assert result.stderr.startswith(f"FAILED: {fake}")
+    assert reason in result.stderr
 
 
 def test_a_python_program_that_is_not_the_aws_cli(tmp_path: Path) -> None:
@@ -197,7 +197,30 @@ def test_a_python_program_that_is_not_the_aws_cli(tmp_path: Path) -> None:
     fake.chmod(0o755)
     result = aws_clis.setup_command(fake)
     assert result.returncode == 1
-    assert result.stdout.startswith(f"FAILED: `{fake} --version` did not say its version")
+    assert result.stderr.startswith(f"FAILED: `{fake} --version` did not say its version")
+
+
+def test_a_long_answer_keeps_its_start_and_marks_the_cut(tmp_path: Path) -> None:
+    fake = tmp_path / "aws"
+    fake.write_text(f"#!{sys.executable}\nprint('the cause first ' + 'x' * 1000)\n")
+    fake.chmod(0o755)
+    result = aws_clis.setup_command(fake)
+    assert result.returncode == 1
+    assert "'the cause first xxx" in result.stderr
+    assert "[... 716 more characters]" in result.stderr
+
+
+def test_a_pyenv_shim_is_named_with_the_command_that_finds_its_aws(tmp_path: Path) -> None:
+    shim = tmp_path / "shims" / "aws"
+    shim.parent.mkdir()
+    shim.write_text('#!/usr/bin/env bash\nset -e\nexec "/root/.pyenv/libexec/pyenv" exec "$@"\n')
+    shim.chmod(0o755)
+    result = aws_clis.setup_command(shim)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"FAILED: {shim} is a pyenv shim, not the AWS CLI itself: name the aws it runs, with "
+        "--aws $(pyenv which aws)\n"
+    )
 
 
 def test_check_awscli_in_the_source_install(v2_source: Path) -> None:
