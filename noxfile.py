@@ -159,6 +159,23 @@ def duckdb_httpfs(session: nox.Session) -> None:
     )
 
 
+# The engines whose workers sign (issue 46): dask distributed with s3fs, Ray, Celery and loky,
+# each run for real against SeaweedFS under libfaketime (tests/engines; the process pools run in
+# make test too). Their newest releases, pinned when this was written.
+ENGINES = [
+    "dask[distributed,dataframe]==2026.11.0",
+    "s3fs==2026.9.0",
+    "ray==2.60.0",
+    "celery==5.7.0",
+    "joblib==1.6.0",
+]
+
+
+@nox.session(python="3.12")
+def engines(session: nox.Session) -> None:
+    _releases_tests(session, ENGINES, ["tests/engines"])
+
+
 # botocore's own tests, from its sdist, with this package in place
 # (tests/botocore_suite/run.py): the oldest supported botocore's tests/unit,
 # and the newest's tests/unit and tests/functional where it signs (all of it
