@@ -174,6 +174,16 @@ def test_no_aws_on_path(tmp_path: Path) -> None:
     assert result.stderr == "FAILED: there is no `aws` on PATH: name one with --aws PATH\n"
 
 
+def _setup_of(script: Path, content: str) -> subprocess.CompletedProcess[str]:
+    """``awscli`` run on ``script``, made with ``content``; it fails."""
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(content)
+    script.chmod(0o755)
+    result = aws_clis.setup_command(script)
+    assert result.returncode == 1
+    return result
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
@@ -183,40 +193,29 @@ def test_no_aws_on_path(tmp_path: Path) -> None:
 )
 def test_not_an_aws_cli(tmp_path: Path, content: str, reason: str) -> None:
     fake = tmp_path / "aws"
-    fake.write_text(content)
-    fake.chmod(0o755)
-    result = aws_clis.setup_command(fake)
-    assert result.returncode == 1
+    result = _setup_of(fake, content)
     assert result.stderr.startswith(f"FAILED: {fake}")
     assert reason in result.stderr
 
 
 def test_a_python_program_that_is_not_the_aws_cli(tmp_path: Path) -> None:
     fake = tmp_path / "aws"
-    fake.write_text(f"#!{sys.executable}\nprint('hello')\n")
-    fake.chmod(0o755)
-    result = aws_clis.setup_command(fake)
-    assert result.returncode == 1
+    result = _setup_of(fake, f"#!{sys.executable}\nprint('hello')\n")
     assert result.stderr.startswith(f"FAILED: `{fake} --version` did not say its version")
 
 
 def test_a_long_answer_keeps_its_start_and_marks_the_cut(tmp_path: Path) -> None:
-    fake = tmp_path / "aws"
-    fake.write_text(f"#!{sys.executable}\nprint('the cause first ' + 'x' * 1000)\n")
-    fake.chmod(0o755)
-    result = aws_clis.setup_command(fake)
-    assert result.returncode == 1
+    program = f"#!{sys.executable}\nprint('the cause first ' + 'x' * 1000)\n"
+    result = _setup_of(tmp_path / "aws", program)
     assert "'the cause first xxx" in result.stderr
     assert "[... 716 more characters]" in result.stderr
 
 
 def test_a_pyenv_shim_is_named_with_the_command_that_finds_its_aws(tmp_path: Path) -> None:
     shim = tmp_path / "shims" / "aws"
-    shim.parent.mkdir()
-    shim.write_text('#!/usr/bin/env bash\nset -e\nexec "/root/.pyenv/libexec/pyenv" exec "$@"\n')
-    shim.chmod(0o755)
-    result = aws_clis.setup_command(shim)
-    assert result.returncode == 1
+    result = _setup_of(
+        shim, '#!/usr/bin/env bash\nset -e\nexec "/root/.pyenv/libexec/pyenv" exec "$@"\n'
+    )
     assert result.stderr == (
         f"FAILED: {shim} is a pyenv shim, not the AWS CLI itself: name the aws it runs, with "
         "--aws $(pyenv which aws)\n"
