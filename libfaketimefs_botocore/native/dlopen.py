@@ -14,8 +14,8 @@ The hook is a ctypes callback: freed, it would leave the loader's slot
 pointing at freed code. So each callback, and what it calls, is kept for the
 life of the process (its reference count raised once, never lowered), whatever
 happens to this module: a reload, a purge from ``sys.modules``. And the slot is
-given back (:func:`unhook`) before the interpreter finalises (an ``atexit``
-handler of :mod:`.redirection`): a destructor that loads an object after that
+given back before the interpreter finalises (an ``atexit`` handler of
+:mod:`.redirection`): a destructor that loads an object after that
 gets the C library's ``dlopen``, not a call into a finalised interpreter.
 
 What cannot be made safe, as it is a call into Python from native code

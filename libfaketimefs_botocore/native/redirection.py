@@ -84,10 +84,6 @@ def excluded() -> set[str]:
     return {name.strip() for name in os.environ.get(ENV_VAR, "").split(",") if name.strip()}
 
 
-# Each loaded object a pass has looked at, by path and load address: None where it belonged to
-# an integration (redirected, hooked or refused: never looked at again), else the package folders
-# it lay outside of (looked at again only when another integration's package is imported). A
-# path and address name one object until something is unloaded: then all are looked at anew.
 @dataclass
 class Cost:
     """What the passes cost this process, for check: a duration of the process's own clocks."""
@@ -98,6 +94,10 @@ class Cost:
 
 
 cost = Cost()
+# Each loaded object a pass has looked at, by path and load address: None where it belonged to
+# an integration (redirected, hooked or refused: never looked at again), else the package folders
+# it lay outside of (looked at again only when another integration's package is imported). A
+# path and address name one object until something is unloaded: then all are looked at anew.
 _passed: dict[tuple[str, int], tuple[str, ...] | None] = {}
 _unloads = [-1]
 
