@@ -28,4 +28,4 @@ __all__ = [
     "signing_time",
 ]
 
-__version__ = "0.8.0"
+__version__ = "0.9.0"
