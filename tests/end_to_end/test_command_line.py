@@ -269,8 +269,9 @@ def test_autopatch_values_as_a_manifest_writes_them(value: str, patched: bool) -
     result = _python_with_autopatch(env, PROBE)
     assert result.stdout.split() == ["False", "Formatdate" if patched else "function"]
     assert result.stderr == ""
-    report = json.loads(run_check(env, "--json").stdout)
-    assert (report["autopatch"], report["autopatch_problem"]) == (patched, None)
+    if value in ("YES", "OFF"):  # check reads the value the same way (a check costs seconds)
+        report = json.loads(run_check(env, "--json").stdout)
+        assert (report["autopatch"], report["autopatch_problem"]) == (patched, None)
 
 
 @pytest.mark.parametrize("value", ["maybe", "2", "enabled"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -15,8 +16,9 @@ UV = ROOT / ".tools" / "uv" / "bin" / "uv"
 
 
 def test_the_licence_ships_in_the_wheel_and_the_sdist(tmp_path: Path) -> None:
-    if not UV.exists():
-        pytest.skip("uv is installed by make (make test)")
+    if not UV.exists() or Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        # The machine's uv, with the project's venv: not inside another root (the sid chroot).
+        pytest.skip("built in make test's environment")
     subprocess.run(
         [str(UV), "build", "--quiet", "--out-dir", str(tmp_path), str(ROOT)],
         check=True,
